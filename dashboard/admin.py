@@ -1,0 +1,197 @@
+"""Admin pages: accounts, roles and queue grants."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from dashboard import accounts, pbxlink
+from dashboard.auth import admin_required, client_address
+from dashboard.db import get_session
+from dashboard.models import User
+from pbx import PbxError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class NewUserForm(FlaskForm):
+    username = StringField("User name", validators=[InputRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
+    admin = BooleanField("Admin (all queues, manages accounts)")
+    create = SubmitField("Create account")
+
+
+class QueuesForm(FlaskForm):
+    queues = StringField("Queues", validators=[Length(max=2000)])
+    save_queues = SubmitField("Save queues")
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[InputRequired(), Length(max=256)]
+    )
+    reset = SubmitField("Reset password")
+
+
+class ButtonForm(FlaskForm):
+    """A button-only form, so the change still carries a CSRF token."""
+
+    submit = SubmitField()
+
+
+def _user(user_id):
+    user = get_session().get(User, user_id)
+    if user is None:
+        abort(404, "There is no such account.")
+    return user
+
+
+def _who():
+    return {"by": g.user.username, "address": client_address()}
+
+
+@bp.route("/users", methods=("GET", "POST"))
+@admin_required
+def users():
+    """List accounts and create new ones."""
+    db = get_session()
+    form = NewUserForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create(
+                db,
+                form.username.data.strip(),
+                form.password.data,
+                admin=form.admin.data,
+                **_who(),
+            )
+            db.commit()
+            flash(f"Account {user.username} created.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+        except accounts.AccountError as exc:
+            db.rollback()
+            form.username.errors.append(str(exc))
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    listed = db.scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", users=listed, form=form), status
+
+
+def _known_queues():
+    """Return the PBX's queues for the grant picker, or None if it cannot say."""
+    try:
+        return list(pbxlink.fetch_roster().queues.values())
+    except PbxError:
+        return None
+
+
+@bp.route("/users/<int:user_id>")
+@admin_required
+def user(user_id):
+    """Show one account with its grants and the changes an admin can make."""
+    account = _user(user_id)
+    queues_form = QueuesForm(queues=" ".join(account.queues))
+    return render_template(
+        "admin/user.html",
+        account=account,
+        queues_form=queues_form,
+        password_form=PasswordForm(),
+        button=ButtonForm(),
+        known_queues=_known_queues(),
+    )
+
+
+def _done(db, account, message):
+    db.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+def _refuse(message, account):
+    flash(message, "error")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/queues")
+@admin_required
+def set_queues(user_id):
+    """Replace the queues granted to an account."""
+    db, account = get_session(), _user(user_id)
+    form = QueuesForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and retry.")
+    wanted = list(dict.fromkeys(form.queues.data.replace(",", " ").split()))
+    try:
+        accounts.check_queues(wanted)
+    except accounts.AccountError as exc:
+        return _refuse(str(exc), account)
+    gone = [q for q in account.queues if q not in wanted]
+    accounts.revoke(db, account, gone, **_who())
+    accounts.grant(db, account, wanted, **_who())
+    return _done(db, account, f"Queues of {account.username} saved.")
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_required
+def reset_password(user_id):
+    """Set a new password for an account and end its sessions."""
+    db, account = get_session(), _user(user_id)
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return _refuse("Type the new password.", account)
+    try:
+        accounts.set_password(db, account, form.password.data, **_who())
+    except accounts.AccountError as exc:
+        return _refuse(str(exc), account)
+    return _done(db, account, f"Password of {account.username} reset.")
+
+
+def _button_or_400():
+    if not ButtonForm().validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and retry.")
+
+
+def _not_self(account, what):
+    if account.id == g.user.id:
+        abort(400, f"You cannot {what} your own account; ask another admin.")
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def toggle_active(user_id):
+    """Disable an active account, or enable a disabled one."""
+    _button_or_400()
+    db, account = get_session(), _user(user_id)
+    _not_self(account, "disable")
+    accounts.set_active(db, account, not account.is_active, **_who())
+    state = "enabled" if account.is_active else "disabled"
+    return _done(db, account, f"Account {account.username} {state}.")
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def toggle_role(user_id):
+    """Make a supervisor an admin, or an admin a supervisor."""
+    _button_or_400()
+    db, account = get_session(), _user(user_id)
+    _not_self(account, "change the role of")
+    accounts.set_admin(db, account, not account.is_admin, **_who())
+    role = "an admin" if account.is_admin else "a supervisor"
+    return _done(db, account, f"{account.username} is now {role}.")
+
+
+@bp.post("/users/<int:user_id>/delete")
+@admin_required
+def delete(user_id):
+    """Delete an account; its actions stay in the history under its name."""
+    _button_or_400()
+    db, account = get_session(), _user(user_id)
+    _not_self(account, "delete")
+    name = account.username
+    accounts.delete(db, account, **_who())
+    db.commit()
+    flash(f"Account {name} deleted.", "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,181 @@
+"""Sign supervisors in and out, and keep every other page behind a session."""
+
+import functools
+import time
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, func, select
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from dashboard import accounts
+from dashboard.db import get_session
+from dashboard.models import LoginFailure, User, utcnow
+
+bp = Blueprint("auth", __name__)
+
+# Endpoints anyone may reach without signing in.
+PUBLIC = {"auth.login", "static", "health"}
+# An office often shares one address, so it may fail more often than one account.
+ADDRESS_FACTOR = 4
+
+
+class LoginForm(FlaskForm):
+    username = StringField("User name", validators=[InputRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
+
+
+def client_address():
+    return request.remote_addr or "unknown"
+
+
+def admin_required(view):
+    """Refuse VIEW to anyone but an admin."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if not g.user.is_admin:
+            abort(403, "This page is for admins only.")
+        return view(**kwargs)
+
+    return wrapped
+
+
+def _failures_since(db, column, value, since):
+    query = select(func.count()).where(column == value, LoginFailure.at >= since)
+    return db.scalar(query)
+
+
+def locked_out(db, username, address):
+    """Tell whether sign-in for USERNAME from ADDRESS is refused for now."""
+    config = current_app.config
+    since = utcnow() - timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    limit = config["LOGIN_MAX_FAILURES"]
+    return (
+        _failures_since(db, LoginFailure.username, username, since) >= limit
+        or _failures_since(db, LoginFailure.address, address, since)
+        >= limit * ADDRESS_FACTOR
+    )
+
+
+def _record_failure(db, username, address):
+    db.add(LoginFailure(username=username, address=address))
+    accounts.record(db, "login_failed", username, address=address)
+    db.flush()
+    if locked_out(db, username, address):
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        detail = f"sign-in refused for {minutes} minutes"
+        accounts.record(db, "lockout", username, address=address, detail=detail)
+
+
+def _start_session(user):
+    session.clear()
+    session.permanent = True
+    session["uid"] = user.id
+    session["ver"] = user.session_version
+    session["seen"] = int(time.time())
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    """Show the sign-in form and check what is submitted."""
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=form), status
+
+    db = get_session()
+    username, address = form.username.data.strip(), client_address()
+    minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+    if locked_out(db, username, address):
+        accounts.record(db, "login_locked", username, address=address)
+        db.commit()
+        error = (
+            "Too many failed sign-ins for this account or from this computer. "
+            f"Wait {minutes} minutes and try again, or ask an admin to reset "
+            "your password."
+        )
+        return render_template("auth/login.html", form=form, error=error), 429
+
+    user = accounts.find(db, username)
+    if not accounts.password_matches(user, form.password.data) or not user.is_active:
+        _record_failure(db, username, address)
+        db.commit()
+        error = "Wrong user name or password, or the account is disabled."
+        return render_template("auth/login.html", form=form, error=error), 401
+
+    db.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    accounts.record(db, "login", username, address=address)
+    db.commit()
+    _start_session(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _safe_next(target):
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("queues.index")
+
+
+@bp.post("/logout")
+def logout():
+    """End the session."""
+    if g.user is not None:
+        db = get_session()
+        accounts.record(db, "logout", g.user.username, address=client_address())
+        db.commit()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _session_user():
+    uid = session.get("uid")
+    if uid is None:
+        return None, None
+    idle = current_app.config["IDLE_MINUTES"] * 60
+    if time.time() - session.get("seen", 0) > idle:
+        return None, "idle"
+    user = get_session().get(User, uid)
+    if user is None or not user.is_active or user.session_version != session.get("ver"):
+        return None, "changed"
+    return user, None
+
+
+def load_user():
+    """Find the signed-in account, or send the browser to the sign-in page."""
+    g.user, reason = _session_user()
+    if g.user is not None:
+        session["seen"] = int(time.time())
+        return None
+    if request.endpoint in PUBLIC:
+        return None
+    if reason == "idle":
+        minutes = current_app.config["IDLE_MINUTES"]
+        flash(f"You were signed out after {minutes} minutes without activity.", "info")
+    session.pop("uid", None)
+    if request.method != "GET" or request.path.startswith("/api/"):
+        abort(401, "Sign in first: your session has ended.")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def init_app(app):
+    app.permanent_session_lifetime = timedelta(minutes=app.config["IDLE_MINUTES"])
+    app.before_request(load_user)
+
+    @app.context_processor
+    def inject_user():
+        return {"current_user": g.get("user")}

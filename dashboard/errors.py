@@ -1,0 +1,75 @@
+"""Error pages that answer HTML or JSON, and the guard for an outdated schema."""
+
+import logging
+
+from flask import current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("dashboard.errors")
+
+TITLES = {
+    400: "The request could not be used",
+    401: "Sign in first",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "Not ready",
+}
+
+
+def wants_json():
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def render_error(status, message):
+    if wants_json():
+        return jsonify(error=message, status=status), status
+    title = TITLES.get(status, "Error")
+    return render_template("error.html", title=title, message=message), status
+
+
+def handle_http(error):
+    return render_error(error.code, error.description)
+
+
+def handle_csrf(error):
+    return render_error(
+        400,
+        "The form had expired or did not come from this dashboard. Reload the page "
+        "and submit it again.",
+    )
+
+
+def handle_unexpected(error):
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return render_error(
+        500,
+        "The dashboard hit an unexpected error, recorded in the server log. "
+        "Check the history page to see what reached the PBX before trying again.",
+    )
+
+
+def schema_guard():
+    if current_app.extensions.get("schema_current", True):
+        return None
+    if request.endpoint == "static":
+        return None
+    return render_error(
+        503,
+        "The database schema is not up to date. An admin must run "
+        "'flask --app app db upgrade' and restart the dashboard.",
+    )
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)
+    app.before_request(schema_guard)

@@ -1,0 +1,262 @@
+"""Queue pages: list the queues, show their agents, pause and resume them."""
+
+import logging
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import Length
+
+from dashboard import audit, pbxlink
+from dashboard.auth import client_address
+from dashboard.db import get_session
+from dashboard.models import Action
+from pbx import Pair, PbxError
+
+bp = Blueprint("queues", __name__)
+log = logging.getLogger("dashboard.queues")
+
+NUMBER = re.compile(r"^[0-9]{1,32}$")
+
+
+class AgentActionForm(FlaskForm):
+    # Choices are checked in the view, which can say which agent is wrong and why.
+    agents = SelectMultipleField("Agents", validate_choice=False)
+    all_queues = BooleanField("Apply in all of their queues")
+    note = StringField("Note", validators=[Length(max=200)])
+    pause = SubmitField("Pause")
+    resume = SubmitField("Resume")
+
+
+class RetryForm(FlaskForm):
+    retry = SubmitField("Retry failed")
+
+
+class InputError(Exception):
+    """Submitted input that the dashboard refuses before calling the PBX."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def pbx_problem(error):
+    """Describe a PBX failure for the banner: what happened and what to check."""
+    return {"cause": str(error), "advice": error.advice}
+
+
+def visible_queues(roster):
+    user = g.user
+    return [q for q in roster.queues.values() if user.may_act_on(q.number)]
+
+
+@bp.route("/")
+def index():
+    """List the queues this account may act on."""
+    try:
+        roster = pbxlink.fetch_roster()
+    except PbxError as error:
+        return render_template(
+            "queues/index.html", queues=[], problem=pbx_problem(error)
+        ), 502
+    return render_template("queues/index.html", queues=visible_queues(roster))
+
+
+def _queue_page(roster, number, form, problem=None, status=200):
+    queue = roster.queues[number]
+    db = get_session()
+    states = audit.known_states(db, [number])
+    return (
+        render_template(
+            "queues/detail.html",
+            queue=queue,
+            form=form,
+            ticked=set(form.agents.data or []),
+            states=states,
+            problem=problem,
+            max_pairs=current_app.config["MAX_BATCH_PAIRS"],
+        ),
+        status,
+    )
+
+
+def _require_queue(number):
+    if not NUMBER.match(number):
+        abort(404)
+    if not g.user.may_act_on(number):
+        abort(403, f"Your account has no permission for queue {number}.")
+
+
+def _load_queue(number):
+    """Return the roster holding queue NUMBER, or raise PbxError."""
+    roster = pbxlink.fetch_roster()
+    if number not in roster.queues:
+        abort(404, f"The PBX has no queue {number}.")
+    return roster
+
+
+@bp.route("/queues/<number>")
+def detail(number):
+    """Show a queue's agents with their last known state and the action form."""
+    _require_queue(number)
+    try:
+        roster = _load_queue(number)
+    except PbxError as error:
+        return render_template(
+            "queues/unavailable.html", number=number, problem=pbx_problem(error)
+        ), 502
+    return _queue_page(roster, number, AgentActionForm())
+
+
+def chosen_action(form):
+    if form.pause.data and not form.resume.data:
+        return "pause"
+    if form.resume.data and not form.pause.data:
+        return "resume"
+    raise InputError("Press either Pause or Resume.")
+
+
+def ticked_agents(form):
+    """Return the ticked agent numbers, refusing an empty or malformed list."""
+    agents = list(dict.fromkeys(form.agents.data or []))
+    if not agents:
+        raise InputError("Tick at least one agent.")
+    bad = [a for a in agents if not NUMBER.match(a)]
+    if bad:
+        raise InputError(f"{bad[0][:40]!r} is not an agent number: use digits only.")
+    return agents
+
+
+def requested_pairs(roster, number, agents, all_queues):
+    """Turn AGENTS into (queue, agent, name) triples, checking each is a member."""
+    queue = roster.queues[number]
+    strangers = [a for a in agents if queue.member(a) is None]
+    if strangers:
+        raise InputError(
+            f"Agent {strangers[0]} is not a member of queue {number}. "
+            "Reload the page to see the queue's current members."
+        )
+
+    pairs = []
+    for agent in agents:
+        queues = [number]
+        if all_queues:
+            queues += [q for q in roster.queues_of(agent) if q != number]
+        for other in queues:
+            if g.user.may_act_on(other):
+                pairs.append((other, agent, queue.member(agent).name))
+
+    limit = current_app.config["MAX_BATCH_PAIRS"]
+    if len(pairs) > limit:
+        raise InputError(
+            f"That is {len(pairs)} agent-queue pairs; one action may change at most "
+            f"{limit}. Tick fewer agents."
+        )
+    return pairs
+
+
+def run_action(action, pairs, note="", retry_of=None):
+    """Record, send and complete one batch; return the record and any PBX error."""
+    db = get_session()
+    record = audit.begin(
+        db,
+        user=g.user,
+        address=client_address(),
+        action=action,
+        pairs=pairs,
+        note=note,
+        retry_of=retry_of,
+    )
+    client = pbxlink.client()
+    send = client.pause if action == "pause" else client.resume
+    try:
+        result = send([Pair(queue, agent) for queue, agent, _ in pairs])
+    except PbxError as error:
+        audit.fail(db, record, error)
+        return record, error
+    audit.complete(db, record, result)
+    return record, None
+
+
+@bp.post("/queues/<number>/actions")
+def act(number):
+    """Pause or resume the ticked agents in one batch call."""
+    _require_queue(number)
+    form = AgentActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete or too long; reload the page and retry.")
+    try:
+        action = chosen_action(form)
+        agents = ticked_agents(form)
+    except InputError as error:
+        abort(400, str(error))
+
+    try:
+        roster = _load_queue(number)
+    except PbxError as error:
+        return render_template(
+            "queues/unavailable.html", number=number, problem=pbx_problem(error)
+        ), 502
+    try:
+        pairs = requested_pairs(roster, number, agents, form.all_queues.data)
+    except InputError as error:
+        return _queue_page(roster, number, form, {"cause": str(error)}, error.status)
+
+    record, error = run_action(action, pairs, note=form.note.data.strip())
+    if error is not None:
+        problem = pbx_problem(error)
+        problem["record"] = record.id
+        return _queue_page(
+            roster, number, form, problem, 504 if error.may_have_acted else 502
+        )
+    return redirect(url_for("queues.result", action_id=record.id))
+
+
+def _readable_action(action_id):
+    record = get_session().get(Action, action_id)
+    if record is None:
+        abort(404, "There is no such action.")
+    queues = {pair.queue for pair in record.pairs}
+    if not all(g.user.may_act_on(q) for q in queues):
+        abort(403, "This action touched queues your account has no permission for.")
+    return record
+
+
+@bp.route("/actions/<int:action_id>")
+def result(action_id):
+    """Show, agent by agent, what the PBX did with one action."""
+    record = _readable_action(action_id)
+    return render_template("queues/result.html", record=record, form=RetryForm())
+
+
+@bp.post("/actions/<int:action_id>/retry")
+def retry(action_id):
+    """Send the failed and unknown pairs of an action again."""
+    record = _readable_action(action_id)
+    if not RetryForm().validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and retry.")
+    pairs = [
+        (p.queue, p.agent, p.agent_name)
+        for p in record.pairs
+        if p.shown_outcome in ("failed", "unknown")
+    ]
+    if not pairs:
+        return redirect(url_for("queues.result", action_id=record.id))
+
+    again, error = run_action(
+        record.action, pairs, note=record.note, retry_of=record.id
+    )
+    if error is not None:
+        log.warning("Retry of action %s failed: %s", record.id, error)
+        flash(error.advice, "error")
+    return redirect(url_for("queues.result", action_id=again.id))

@@ -1,0 +1,30 @@
+"""gunicorn settings for the dashboard; override with GUNICORN_CMD_ARGS or flags."""
+
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv(os.path.join(os.getcwd(), ".env"))
+
+bind = os.environ.get("BIND", "0.0.0.0:8080")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+# A batch call may wait PBX_TIMEOUT seconds for the PBX, plus connect retries.
+timeout = int(float(os.environ.get("PBX_TIMEOUT", "10")) * 2 + 30)
+graceful_timeout = 30
+accesslog = "-"
+errorlog = "-"
+# Query strings can carry history filters only; never credentials.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """In demo mode start one Simotel stand-in that every worker shares."""
+    if os.environ.get("PBX_URL", "").strip():
+        return
+    from dashboard.pbxlink import start_demo_pbx
+
+    url, _key = start_demo_pbx()
+    server.log.info("Demo mode: workers share the Simotel stand-in at %s", url)
