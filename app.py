@@ -40,6 +40,11 @@ def create_app(test_config=None):
         app.config.from_mapping(load_settings(os.environ, app.instance_path))
     else:
         app.config.from_mapping(test_config)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS")),
+    )
 
     csrf.init_app(app)
     security.init_app(app)

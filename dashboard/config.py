@@ -110,8 +110,5 @@ def load_settings(environ, instance_path):
         "TRUSTED_PROXY": _flag(environ, "DASHBOARD_TRUSTED_PROXY"),
         "ADMIN_USER": environ.get("DASHBOARD_ADMIN_USER", "").strip() or None,
         "ADMIN_PASSWORD": environ.get("DASHBOARD_ADMIN_PASSWORD", "") or None,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag(environ, "DASHBOARD_HTTPS"),
         "HTTPS": _flag(environ, "DASHBOARD_HTTPS"),
     }

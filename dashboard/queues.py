@@ -212,7 +212,7 @@ def act(number):
     except InputError as error:
         return _queue_page(roster, number, form, {"cause": str(error)}, error.status)
 
-    record, error = run_action(action, pairs, note=form.note.data.strip())
+    record, error = run_action(action, pairs, note=(form.note.data or "").strip())
     if error is not None:
         problem = pbx_problem(error)
         problem["record"] = record.id

@@ -1,4 +1,4 @@
-"""Fixtures: a real Simotel stand-in on loopback, a migrated database, signed-in users."""
+"""Fixtures: a Simotel stand-in on loopback, a migrated database, signed-in users."""
 
 import os
 import re

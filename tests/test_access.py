@@ -1,0 +1,233 @@
+"""Accounts, permissions, CSRF, lockout and sessions, enforced on every route."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from dashboard.models import Action, Event, User
+from tests.conftest import PASSWORDS, csrf_token, signed_in
+
+# Routes that read, with what an admin gets; {a} is an action on queue 903.
+PAGES = ["/", "/queues/901", "/queues/903", "/history/", "/history/export.csv"]
+ADMIN_PAGES = ["/admin/users", "/history/events"]
+
+
+def events(db, kind):
+    return db.scalars(select(Event).where(Event.kind == kind).order_by(Event.id)).all()
+
+
+@pytest.mark.parametrize("path", PAGES + ADMIN_PAGES + ["/actions/1", "/admin/users/1"])
+def test_anonymous_get_is_sent_to_login(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/queues/901/actions", "/actions/1/retry", "/admin/users/1/delete", "/logout"],
+)
+def test_anonymous_post_is_refused(client, stand_in, path):
+    response = client.post(path, data={"agents": ["1051"], "pause": "Pause"})
+
+    assert response.status_code in (400, 401)
+    assert stand_in.action_calls() == []
+
+
+def test_login_and_health_are_public(client):
+    assert client.get("/login").status_code == 200
+    health = client.get("/healthz")
+    assert (health.status_code, health.json) == (200, {"status": "ok"})
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "status"),
+    [
+        ("admin", "/", 200),
+        ("admin", "/queues/903", 200),
+        ("admin", "/admin/users", 200),
+        ("admin", "/history/events", 200),
+        ("admin", "/history/", 200),
+        ("sup", "/", 200),
+        ("sup", "/queues/901", 200),
+        ("sup", "/queues/902", 200),
+        ("sup", "/queues/903", 403),
+        ("sup", "/admin/users", 403),
+        ("sup", "/admin/users/1", 403),
+        ("sup", "/history/events", 403),
+        ("sup", "/history/", 200),
+    ],
+)
+def test_permission_matrix(app, username, path, status):
+    client = signed_in(app, username)
+
+    assert client.get(path).status_code == status
+
+
+def test_forged_form_for_an_ungranted_queue_gets_403_and_no_pbx_call(app, stand_in):
+    client = signed_in(app, "sup")
+    token = csrf_token(client.get("/queues/901").get_data(as_text=True))
+
+    response = client.post(
+        "/queues/903/actions",
+        data={"csrf_token": token, "agents": ["286"], "pause": "Pause"},
+    )
+
+    assert response.status_code == 403
+    assert "no permission for queue 903" in response.get_data(as_text=True)
+    assert stand_in.action_calls() == []
+
+
+def test_result_of_an_ungranted_queue_is_hidden(app, db):
+    admin = signed_in(app, "admin")
+    token = csrf_token(admin.get("/queues/903").get_data(as_text=True))
+    admin.post(
+        "/queues/903/actions",
+        data={"csrf_token": token, "agents": ["286"], "pause": "P"},
+    )
+    action = db.scalar(select(Action))
+
+    sup = signed_in(app, "sup")
+    assert sup.get(f"/actions/{action.id}").status_code == 403
+    assert sup.post(f"/actions/{action.id}/retry", data={}).status_code in (400, 403)
+    assert "286" not in sup.get("/history/export.csv").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_action_without_a_valid_csrf_token_is_refused(app, stand_in, token):
+    client = signed_in(app, "sup")
+    data = {"agents": ["1051"], "pause": "Pause"}
+    if token:
+        data["csrf_token"] = token
+
+    response = client.post("/queues/901/actions", data=data)
+
+    assert response.status_code == 400
+    assert "Reload the page" in response.get_data(as_text=True)
+    assert stand_in.action_calls() == []
+
+
+def test_login_needs_a_csrf_token(client):
+    response = client.post(
+        "/login", data={"username": "sup", "password": PASSWORDS["sup"]}
+    )
+
+    assert response.status_code == 400
+
+
+def test_wrong_password_is_refused_and_recorded(client, auth, db):
+    response = auth.login("sup", "not-the-password", address="10.1.1.1")
+
+    assert response.status_code == 401
+    assert "Wrong user name or password" in response.get_data(as_text=True)
+    [failed] = events(db, "login_failed")
+    assert (failed.username, failed.address) == ("sup", "10.1.1.1")
+
+
+def test_repeated_failures_lock_the_account(client, auth, db):
+    for _ in range(5):
+        auth.login("sup", "wrong-password-x", address="10.1.1.1")
+
+    response = auth.login("sup", address="10.1.1.2")
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert len(events(db, "login_failed")) == 5
+    assert [e.username for e in events(db, "lockout")] == ["sup"]
+    assert [e.address for e in events(db, "login_locked")] == ["10.1.1.2"]
+
+
+def test_repeated_failures_from_one_address_lock_that_address(client, auth, db):
+    for number in range(20):
+        auth.login(f"nobody{number}", "wrong-password-x", address="10.9.9.9")
+
+    assert auth.login("admin", address="10.9.9.9").status_code == 429
+    assert auth.login("admin", address="10.9.9.8").status_code == 302
+
+
+def test_successful_login_and_logout_are_recorded(client, auth, db):
+    assert auth.login("sup", address="10.2.2.2").status_code == 302
+    auth.logout()
+
+    assert [(e.kind, e.address) for e in events(db, "login")] == [("login", "10.2.2.2")]
+    assert len(events(db, "logout")) == 1
+    assert client.get("/").status_code == 302
+
+
+def test_idle_session_ends(app):
+    client = signed_in(app, "sup")
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "signed out after 30 minutes without activity" in page
+
+
+def test_disabling_an_account_ends_its_sessions(app, db):
+    sup = signed_in(app, "sup")
+    admin = signed_in(app, "admin")
+    user_id = db.scalar(select(User.id).where(User.username == "sup"))
+    token = csrf_token(admin.get(f"/admin/users/{user_id}").get_data(as_text=True))
+
+    admin.post(f"/admin/users/{user_id}/active", data={"csrf_token": token})
+
+    assert sup.get("/").status_code == 302
+    assert [e.detail for e in events(db, "account_disabled")] == ["by admin"]
+
+
+def test_session_cookie_flags(app):
+    client = app.test_client()
+    response = client.get("/login")
+    token = csrf_token(response.get_data(as_text=True))
+    response = client.post(
+        "/login",
+        data={"username": "sup", "password": PASSWORDS["sup"], "csrf_token": token},
+    )
+
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_security_headers(client):
+    headers = client.get("/login").headers
+
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_when_https_is_on(make_app, app):
+    https = make_app(HTTPS=True, SESSION_COOKIE_SECURE=True)
+
+    assert (
+        "max-age"
+        in https.test_client().get("/login").headers["Strict-Transport-Security"]
+    )
+
+
+def test_trusted_proxy_gives_the_real_client_address(make_app, app, db):
+    proxied = make_app(TRUSTED_PROXY=True)
+    client = proxied.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+
+    client.post(
+        "/login",
+        data={"username": "sup", "password": "wrong-password-x", "csrf_token": token},
+        headers={"X-Forwarded-For": "172.16.5.9"},
+    )
+
+    assert [e.address for e in events(db, "login_failed")] == ["172.16.5.9"]
+
+
+def test_no_inline_scripts_in_pages(app):
+    client = signed_in(app, "admin")
+    for path in ["/", "/queues/901", "/history/", "/admin/users"]:
+        html = client.get(path).get_data(as_text=True)
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
