@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from dashboard.db import upgrade
 from dashboard.models import User
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group():
     """Manage the dashboard's database."""
 
@@ -26,7 +27,7 @@ def db_upgrade():
     click.echo("The database schema is up to date.")
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group():
     """Manage supervisor and admin accounts."""
 

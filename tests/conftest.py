@@ -214,9 +214,9 @@ def auth(client):
     return Auth(client)
 
 
-def signed_in(app, username="sup"):
+def signed_in(app, username="sup", password=None):
     """Return a test client of APP signed in as USERNAME."""
     client = app.test_client()
-    response = Auth(client).login(username)
+    response = Auth(client).login(username, password)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
