@@ -1,6 +1,15 @@
 """Admin pages: accounts, roles and queue grants."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
@@ -195,3 +204,37 @@ def delete(user_id):
     db.commit()
     flash(f"Account {name} deleted.", "success")
     return redirect(url_for("admin.users"))
+
+
+def _connection_summary(config):
+    """Describe the PBX connection without any secret."""
+    modes = [
+        name
+        for name, present in (
+            ("HTTP Basic", config["PBX_USERNAME"]),
+            ("API key", config["PBX_API_KEY"]),
+        )
+        if present
+    ]
+    return {
+        "url": pbxlink.client().root_url,
+        "auth": " and ".join(modes) or "none",
+        "timeout": config["PBX_TIMEOUT"],
+    }
+
+
+@bp.route("/pbx", methods=("GET", "POST"))
+@admin_required
+def pbx():
+    """Show how the dashboard reaches the PBX; on POST, ping it."""
+    form = ButtonForm()
+    outcome = problem = None
+    if form.validate_on_submit():
+        try:
+            outcome = pbxlink.client().ping() or "The PBX answered the ping."
+        except PbxError as error:
+            problem = {"cause": str(error), "advice": error.advice}
+    summary = _connection_summary(current_app.config)
+    return render_template(
+        "admin/pbx.html", form=form, summary=summary, outcome=outcome, problem=problem
+    )

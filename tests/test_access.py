@@ -57,6 +57,8 @@ def test_login_and_health_are_public(client):
         ("sup", "/admin/users", 403),
         ("sup", "/admin/users/1", 403),
         ("sup", "/history/events", 403),
+        ("sup", "/admin/pbx", 403),
+        ("admin", "/admin/pbx", 200),
         ("sup", "/history/", 200),
     ],
 )

@@ -204,3 +204,27 @@ def test_demo_mode_needs_no_secret_key_and_keeps_one(tmp_path):
     assert first["DEMO_MODE"] is True
     assert len(first["SECRET_KEY"]) == 64
     assert first["SECRET_KEY"] == second["SECRET_KEY"]
+
+
+def test_admin_checks_the_pbx_connection(app, stand_in):
+    admin = signed_in(app, "admin")
+    page = admin.get("/admin/pbx").get_data(as_text=True)
+    assert f"<code>{stand_in.url}/api/v4/</code>" in page
+    assert "HTTP Basic and API key" in page
+    assert "pbx-secret-for-tests" not in page and "key-for-tests" not in page
+
+    checked = admin.post("/admin/pbx", data={"csrf_token": csrf_token(page)})
+
+    assert "Ping received." in checked.get_data(as_text=True)
+    assert [c["endpoint"] for c in stand_in.calls()] == ["setting/ping/act"]
+
+
+def test_pbx_check_names_the_cause_of_a_refusal(app, stand_in):
+    stand_in.faults(status={"setting/ping/act": "403-permission"})
+    admin = signed_in(app, "admin")
+    page = admin.get("/admin/pbx").get_data(as_text=True)
+
+    checked = admin.post("/admin/pbx", data={"csrf_token": csrf_token(page)})
+
+    html = checked.get_data(as_text=True)
+    assert 'class="banner"' in html and "setting/ping/act" in html
