@@ -72,7 +72,7 @@ def test_pause_two_agents_shows_two_success_badges(client, auth, stand_in, db):
 
     assert response.status_code == 302
     result = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert badges(result) == {(SALES, "1051"): "Done", (SALES, "1052"): "Done"}
+    assert badges(result) == {(SALES, "1051"): "Paused", (SALES, "1052"): "Paused"}
     assert result.count("Paused successfully") == 2
     assert "2 done" in result and "0 failed" in result and "0 unknown" in result
     calls = stand_in.action_calls()
@@ -169,7 +169,7 @@ def test_partial_failure_shows_each_agents_outcome(client, auth, stand_in):
     response = act(client, ["1051", "1052"])
 
     result = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert badges(result) == {(SALES, "1051"): "Done", (SALES, "1052"): "Failed"}
+    assert badges(result) == {(SALES, "1051"): "Paused", (SALES, "1052"): "Failed"}
     assert "Agent is busy" in result
     assert "Retry failed (1)" in result
 
@@ -184,7 +184,7 @@ def test_retry_failed_resends_only_failed_and_unknown_pairs(client, auth, stand_
     again = client.post(first + "/retry", data={"csrf_token": token})
 
     result = client.get(again.headers["Location"]).get_data(as_text=True)
-    assert badges(result) == {(SALES, "1052"): "Done"}
+    assert badges(result) == {(SALES, "1052"): "Paused"}
     assert stand_in.action_calls()[-1]["body"] == {
         "agents": [{"queue": SALES, "agent": "1052"}]
     }
@@ -196,7 +196,7 @@ def test_pair_missing_from_the_answer_is_unknown(client, auth, stand_in, db):
     result = client.get(act(client, ["1051", "1052"]).headers["Location"])
 
     assert badges(result.get_data(as_text=True)) == {
-        (SALES, "1051"): "Done",
+        (SALES, "1051"): "Paused",
         (SALES, "1052"): "Outcome unknown",
     }
 
