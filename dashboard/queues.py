@@ -204,8 +204,14 @@ def act(number):
     try:
         roster = _load_queue(number)
     except PbxError as error:
+        # Keep the selection: the page can send the same action again.
         return render_template(
-            "queues/unavailable.html", number=number, problem=pbx_problem(error)
+            "queues/unavailable.html",
+            number=number,
+            problem=pbx_problem(error),
+            form=form,
+            agents=agents,
+            action=action,
         ), 502
     try:
         pairs = requested_pairs(roster, number, agents, form.all_queues.data)

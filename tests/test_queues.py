@@ -269,3 +269,24 @@ def test_result_page_of_a_crashed_action_says_outcome_unknown(client, auth, app,
 
     assert badges(html) == {(SALES, "1051"): "Outcome unknown"}
     assert "never recorded" in html
+
+
+def test_selection_is_kept_when_the_pbx_cannot_list_members(client, auth, stand_in):
+    auth.login("sup")
+    token = queue_form(client)
+    stand_in.faults(status={"pbx/users/search": 502})
+
+    response = client.post(
+        f"/queues/{SALES}/actions",
+        data={"csrf_token": token, "agents": ["1051", "1052"], "pause": "Pause"},
+    )
+
+    assert response.status_code == 502
+    html = response.get_data(as_text=True)
+    assert "Your selection is kept: 1051, 1052." in html
+    assert re.findall(r'type="hidden" name="agents" value="(\d+)"', html) == [
+        "1051",
+        "1052",
+    ]
+    assert "Pause 2 agents again" in html
+    assert stand_in.action_calls() == []
