@@ -21,7 +21,7 @@ from dashboard import audit, pbxlink
 from dashboard.auth import client_address
 from dashboard.db import get_session
 from dashboard.models import Action
-from pbx import Pair, PbxError
+from pbx import Pair, PbxError, PbxTimeout
 
 bp = Blueprint("queues", __name__)
 log = logging.getLogger("dashboard.queues")
@@ -52,7 +52,14 @@ class InputError(Exception):
 
 def pbx_problem(error):
     """Describe a PBX failure for the banner: what happened and what to check."""
-    return {"cause": str(error), "advice": error.advice}
+    problem = {"cause": str(error), "advice": error.advice}
+    if error.may_have_acted and not isinstance(error, PbxTimeout):
+        # A timeout's own advice already says this.
+        problem["unknown"] = (
+            "The PBX may have carried out the action all the same, so its outcome is "
+            "unknown: check the agents' state on the PBX before trying again."
+        )
+    return problem
 
 
 def visible_queues(roster):
@@ -223,7 +230,7 @@ def act(number):
         problem = pbx_problem(error)
         problem["record"] = record.id
         return _queue_page(
-            roster, number, form, problem, 504 if error.may_have_acted else 502
+            roster, number, form, problem, 504 if isinstance(error, PbxTimeout) else 502
         )
     return redirect(url_for("queues.result", action_id=record.id))
 

@@ -290,3 +290,45 @@ def test_selection_is_kept_when_the_pbx_cannot_list_members(client, auth, stand_
     ]
     assert "Pause 2 agents again" in html
     assert stand_in.action_calls() == []
+
+
+def test_success_zero_is_failed_with_the_pbx_message(client, auth, stand_in, db):
+    stand_in.faults(
+        success_zero={"pbx/queues/batchpauseagent": "Requested operation failed"}
+    )
+    auth.login("sup")
+    response = act(client, ["1051"])
+
+    assert response.status_code == 502
+    assert "Requested operation failed" in response.get_data(as_text=True)
+    pair = db.scalar(select(Action)).pairs[0]
+    assert pair.outcome == "failed" and "Requested operation failed" in pair.message
+
+
+def test_unreadable_answer_leaves_the_outcome_unknown(client, auth, stand_in, db):
+    stand_in.faults(non_json=["pbx/queues/batchpauseagent"])
+    auth.login("sup")
+    response = act(client, ["1051"])
+
+    assert response.status_code == 502
+    assert "check the agents" in response.get_data(as_text=True).lower()
+    assert [p.outcome for p in db.scalar(select(Action)).pairs] == ["unknown"]
+    assert db.scalar(select(AgentState)) is None
+
+
+def test_old_pbx_without_batch_endpoints_is_served_agent_by_agent(
+    client, auth, stand_in
+):
+    stand_in.faults(batch_missing=True)
+    auth.login("sup")
+    result = client.get(act(client, ["1051", "1052"]).headers["Location"])
+
+    assert badges(result.get_data(as_text=True)) == {
+        (SALES, "1051"): "Paused",
+        (SALES, "1052"): "Paused",
+    }
+    assert [c["endpoint"] for c in stand_in.action_calls()] == [
+        "pbx/queues/batchpauseagent",
+        "pbx/queues/pauseagent",
+        "pbx/queues/pauseagent",
+    ]
