@@ -55,3 +55,20 @@ def test_roster_file_fills_queues_the_pbx_lists_no_members_for(
     assert "Sara File" in html and "come from the roster file" in html
     empty, html = agents_on_page(client, "902")
     assert empty == [] and "The PBX lists no agents in this queue." in html
+
+
+def test_pbx_report_comes_first_with_the_last_action_here_below(app, stand_in):
+    stand_in.faults(queues_shape="objects")
+    client = signed_in(app, "sup")
+    html = client.get("/queues/901").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1]
+    client.post(
+        "/queues/901/actions",
+        data={"csrf_token": token, "agents": ["1051"], "pause": "Pause"},
+    )
+
+    html = client.get("/queues/901").get_data(as_text=True)
+
+    row = html[html.index('value="1051"') : html.index('value="1052"')]
+    assert re.search(r'state-paused">Paused</span> \(as the PBX reports\)', row)
+    assert "Last paused here by sup at" in row
