@@ -125,7 +125,8 @@ def login():
 
 
 def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
+    # "//host" and "/\host" would leave the site in some browsers.
+    if target and target.startswith("/") and target[1:2] not in ("/", "\\"):
         return target
     return url_for("queues.index")
 

@@ -233,3 +233,27 @@ def test_no_inline_scripts_in_pages(app):
     for path in ["/", "/queues/901", "/history/", "/admin/users"]:
         html = client.get(path).get_data(as_text=True)
         assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/queues/902", "/queues/902"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+    ],
+)
+def test_login_returns_only_to_pages_of_this_site(client, target, landing):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={
+            "username": "sup",
+            "password": PASSWORDS["sup"],
+            "csrf_token": csrf_token(page),
+        },
+    )
+
+    assert response.headers["Location"] == landing
