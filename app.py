@@ -37,10 +37,15 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     if test_config is None:
-        app.config.from_mapping(load_settings(os.environ, app.instance_path))
+        try:
+            app.config.from_mapping(load_settings(os.environ, app.instance_path))
+        except ConfigError as exc:
+            raise SystemExit(f"Configuration error: {exc}") from None
     else:
         app.config.from_mapping(test_config)
     app.config.update(
+        # Forms here are a few kilobytes; refuse anything that could exhaust memory.
+        MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS")),

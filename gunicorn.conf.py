@@ -18,6 +18,8 @@ errorlog = "-"
 # Query strings can carry history filters only; never credentials.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# A control socket at a fixed path would be taken over by a second instance.
+control_socket_disable = True
 
 
 def on_starting(server):

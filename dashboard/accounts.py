@@ -4,6 +4,7 @@ import logging
 import re
 import sys
 
+import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.db import alembic_config
-from dashboard.models import Event, QueueGrant, User
+from dashboard.models import Event, LoginFailure, QueueGrant, User
 
 log = logging.getLogger("dashboard.accounts")
 
@@ -48,6 +49,11 @@ def check_password_rules(password):
         )
 
 
+def normal_username(username):
+    """Return USERNAME as stored: trimmed and lower-case, so Reza is reza."""
+    return (username or "").strip().lower()
+
+
 def check_username(username):
     if not USERNAME.match(username or ""):
         raise AccountError(
@@ -70,7 +76,8 @@ def record(session, kind, username, *, by="", address="", detail=""):
 
 
 def find(session, username):
-    return session.scalar(select(User).where(User.username == username))
+    name = normal_username(username)
+    return session.scalar(select(User).where(User.username == name))
 
 
 def require(session, username):
@@ -82,6 +89,7 @@ def require(session, username):
 
 def create(session, username, password, *, admin=False, by="", address=""):
     """Add an account and return it."""
+    username = normal_username(username)
     check_username(username)
     check_password_rules(password)
     if find(session, username) is not None:
@@ -99,6 +107,10 @@ def set_password(session, user, password, *, by="", address=""):
     check_password_rules(password)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    # A new password is a fresh start: failed sign-ins before it no longer count.
+    session.execute(
+        sa.delete(LoginFailure).where(LoginFailure.username == user.username)
+    )
     record(session, "password_reset", user.username, by=by, address=address)
 
 

@@ -12,10 +12,10 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import AnyOf, InputRequired, Length
 
-from dashboard import accounts, pbxlink
+from dashboard import accounts, lockout, pbxlink
 from dashboard.auth import admin_required, client_address
 from dashboard.db import get_session
 from dashboard.models import User
@@ -47,6 +47,16 @@ class ButtonForm(FlaskForm):
     """A button-only form, so the change still carries a CSRF token."""
 
     submit = SubmitField()
+
+
+class AddressForm(FlaskForm):
+    address = HiddenField(validators=[InputRequired(), Length(max=64)])
+
+
+class StateForm(FlaskForm):
+    """A button that sets a yes/no state; naming the state makes a repeat harmless."""
+
+    state = HiddenField(validators=[AnyOf(["on", "off"])])
 
 
 def _user(user_id):
@@ -86,7 +96,14 @@ def users():
     elif form.is_submitted():
         status = 400
     listed = db.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", users=listed, form=form), status
+    return render_template(
+        "admin/users.html",
+        users=listed,
+        form=form,
+        locked=lockout.locked_accounts(db, current_app.config),
+        addresses=lockout.locked_addresses(db, current_app.config),
+        address_form=AddressForm(),
+    ), status
 
 
 def _known_queues():
@@ -103,12 +120,15 @@ def user(user_id):
     """Show one account with its grants and the changes an admin can make."""
     account = _user(user_id)
     queues_form = QueuesForm(queues=" ".join(account.queues))
+    locked = lockout.locked_accounts(get_session(), current_app.config)
     return render_template(
         "admin/user.html",
         account=account,
         queues_form=queues_form,
         password_form=PasswordForm(),
         button=ButtonForm(),
+        state_form=StateForm(),
+        locked=locked.get(account.username),
         known_queues=_known_queues(),
     )
 
@@ -140,6 +160,16 @@ def set_queues(user_id):
     gone = [q for q in account.queues if q not in wanted]
     accounts.revoke(db, account, gone, **_who())
     accounts.grant(db, account, wanted, **_who())
+    known = _known_queues()
+    unknown = [
+        q for q in wanted if known is not None and q not in {k.number for k in known}
+    ]
+    if unknown:
+        flash(
+            f"The PBX has no queue {', '.join(unknown)} at the moment; the grant "
+            "takes effect if such a queue appears.",
+            "info",
+        )
     return _done(db, account, f"Queues of {account.username} saved.")
 
 
@@ -163,6 +193,13 @@ def _button_or_400():
         abort(400, "The form was incomplete; reload the page and retry.")
 
 
+def _state_or_400():
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and retry.")
+    return form.state.data == "on"
+
+
 def _not_self(account, what):
     if account.id == g.user.id:
         abort(400, f"You cannot {what} your own account; ask another admin.")
@@ -170,26 +207,52 @@ def _not_self(account, what):
 
 @bp.post("/users/<int:user_id>/active")
 @admin_required
-def toggle_active(user_id):
-    """Disable an active account, or enable a disabled one."""
-    _button_or_400()
+def set_active(user_id):
+    """Enable or disable an account."""
+    active = _state_or_400()
     db, account = get_session(), _user(user_id)
     _not_self(account, "disable")
-    accounts.set_active(db, account, not account.is_active, **_who())
-    state = "enabled" if account.is_active else "disabled"
-    return _done(db, account, f"Account {account.username} {state}.")
+    if account.is_active != active:
+        accounts.set_active(db, account, active, **_who())
+    state = "enabled" if active else "disabled"
+    return _done(db, account, f"Account {account.username} is {state}.")
 
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
-def toggle_role(user_id):
-    """Make a supervisor an admin, or an admin a supervisor."""
-    _button_or_400()
+def set_role(user_id):
+    """Make an account an admin or a supervisor."""
+    admin = _state_or_400()
     db, account = get_session(), _user(user_id)
     _not_self(account, "change the role of")
-    accounts.set_admin(db, account, not account.is_admin, **_who())
-    role = "an admin" if account.is_admin else "a supervisor"
-    return _done(db, account, f"{account.username} is now {role}.")
+    if account.is_admin != admin:
+        accounts.set_admin(db, account, admin, **_who())
+    role = "an admin" if admin else "a supervisor"
+    return _done(db, account, f"{account.username} is {role}.")
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock(user_id):
+    """Let a locked account try to sign in again at once."""
+    _button_or_400()
+    db, account = get_session(), _user(user_id)
+    lockout.unlock_account(db, account.username, **_who())
+    return _done(db, account, f"{account.username} may sign in again.")
+
+
+@bp.post("/addresses/unlock")
+@admin_required
+def unlock_address():
+    """Let a locked address try to sign in again at once."""
+    form = AddressForm()
+    if not form.validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and retry.")
+    db = get_session()
+    lockout.unlock_address(db, form.address.data, **_who())
+    db.commit()
+    flash(f"Sign-in from {form.address.data} is allowed again.", "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/delete")

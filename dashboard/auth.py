@@ -17,20 +17,17 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, func, select
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from dashboard import accounts
+from dashboard import accounts, lockout
 from dashboard.db import get_session
-from dashboard.models import LoginFailure, User, utcnow
+from dashboard.models import User
 
 bp = Blueprint("auth", __name__)
 
 # Endpoints anyone may reach without signing in.
 PUBLIC = {"auth.login", "static", "health"}
-# An office often shares one address, so it may fail more often than one account.
-ADDRESS_FACTOR = 4
 
 
 class LoginForm(FlaskForm):
@@ -54,33 +51,6 @@ def admin_required(view):
     return wrapped
 
 
-def _failures_since(db, column, value, since):
-    query = select(func.count()).where(column == value, LoginFailure.at >= since)
-    return db.scalar(query)
-
-
-def locked_out(db, username, address):
-    """Tell whether sign-in for USERNAME from ADDRESS is refused for now."""
-    config = current_app.config
-    since = utcnow() - timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-    limit = config["LOGIN_MAX_FAILURES"]
-    return (
-        _failures_since(db, LoginFailure.username, username, since) >= limit
-        or _failures_since(db, LoginFailure.address, address, since)
-        >= limit * ADDRESS_FACTOR
-    )
-
-
-def _record_failure(db, username, address):
-    db.add(LoginFailure(username=username, address=address))
-    accounts.record(db, "login_failed", username, address=address)
-    db.flush()
-    if locked_out(db, username, address):
-        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-        detail = f"sign-in refused for {minutes} minutes"
-        accounts.record(db, "lockout", username, address=address, detail=detail)
-
-
 def _start_session(user):
     session.clear()
     session.permanent = True
@@ -97,27 +67,28 @@ def login():
         status = 400 if request.method == "POST" else 200
         return render_template("auth/login.html", form=form), status
 
-    db = get_session()
-    username, address = form.username.data.strip(), client_address()
-    minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-    if locked_out(db, username, address):
-        accounts.record(db, "login_locked", username, address=address)
+    db, config = get_session(), current_app.config
+    username = accounts.normal_username(form.username.data)
+    address = client_address()
+    if lockout.is_locked(db, config, username, address):
+        lockout.record_refusal(db, username, address)
         db.commit()
+        minutes = config["LOGIN_LOCKOUT_MINUTES"]
         error = (
             "Too many failed sign-ins for this account or from this computer. "
-            f"Wait {minutes} minutes and try again, or ask an admin to reset "
-            "your password."
+            f"Wait {minutes} minutes and try again, or ask an admin to unlock it "
+            "on the Accounts page."
         )
         return render_template("auth/login.html", form=form, error=error), 429
 
     user = accounts.find(db, username)
     if not accounts.password_matches(user, form.password.data) or not user.is_active:
-        _record_failure(db, username, address)
+        lockout.record_failure(db, config, username, address)
         db.commit()
         error = "Wrong user name or password, or the account is disabled."
         return render_template("auth/login.html", form=form, error=error), 401
 
-    db.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    lockout.forget_account(db, username)
     accounts.record(db, "login", username, address=address)
     db.commit()
     _start_session(user)
@@ -174,7 +145,10 @@ def load_user():
 
 
 def init_app(app):
-    app.permanent_session_lifetime = timedelta(minutes=app.config["IDLE_MINUTES"])
+    # The cookie outlives the idle limit so the server can say why it signed out.
+    app.permanent_session_lifetime = timedelta(
+        minutes=app.config["IDLE_MINUTES"] + 12 * 60
+    )
     app.before_request(load_user)
 
     @app.context_processor

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard import accounts
+from dashboard import accounts, lockout
 from dashboard.db import upgrade
 from dashboard.models import User
 
@@ -129,6 +129,26 @@ def users_delete(username):
     """Delete an account; its past actions stay in the history."""
     _run(lambda s: accounts.delete(s, accounts.require(s, username), by="cli"))
     click.echo(f"Deleted {username}.")
+
+
+@users_group.command("unlock")
+@click.argument("username")
+def users_unlock(username):
+    """Forget an account's failed sign-ins so it may sign in at once."""
+    _run(
+        lambda s: lockout.unlock_account(
+            s, accounts.require(s, username).username, by="cli"
+        )
+    )
+    click.echo(f"{username} may sign in again.")
+
+
+@users_group.command("unlock-address")
+@click.argument("address")
+def users_unlock_address(address):
+    """Forget the failed sign-ins from ADDRESS."""
+    _run(lambda s: lockout.unlock_address(s, address, by="cli"))
+    click.echo(f"Sign-in from {address} is allowed again.")
 
 
 @users_group.command("list")

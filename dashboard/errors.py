@@ -14,6 +14,8 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    409: "Already done",
+    413: "Too much data",
     429: "Too many attempts",
     500: "Something went wrong",
     503: "Not ready",
@@ -55,6 +57,14 @@ def handle_unexpected(error):
     )
 
 
+def refuse_nul_characters():
+    """Refuse NUL characters in any field: no page needs them and databases choke."""
+    values = [*request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        return render_error(400, "The request contains a NUL character; remove it.")
+    return None
+
+
 def schema_guard():
     if current_app.extensions.get("schema_current", True):
         return None
@@ -72,4 +82,5 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)
+    app.before_request(refuse_nul_characters)
     app.before_request(schema_guard)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,9 @@ from dashboard.models import Action, ActionPair, Event
 bp = Blueprint("history", __name__, url_prefix="/history")
 
 PAGE_SIZE = 50
+# Supervisors in Iran may type Persian or Arabic-Indic digits into the filters.
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+NUMBER = re.compile(r"^[0-9]{1,32}$")
 ACTIONS = ("pause", "resume")
 OUTCOMES = ("succeeded", "failed", "unknown")
 CSV_COLUMNS = [
@@ -50,16 +54,16 @@ def _day(raw, name, end=False):
         return None
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
-    except ValueError:
-        abort(400, f"The {name} date must look like 2026-12-04.")
-    moment = datetime.combine(day, time.min, tzinfo=zone())
-    return moment + timedelta(days=1) if end else moment
+        moment = datetime.combine(day, time.min, tzinfo=zone())
+        return moment + timedelta(days=1) if end else moment
+    except (ValueError, OverflowError):
+        abort(400, f"The {name} date must be a real date such as 2026-12-04.")
 
 
 def read_filters(args):
     """Check the filter fields of the query string; refuse malformed ones."""
     filters = {
-        key: args.get(key, "").strip()
+        key: args.get(key, "").strip().translate(DIGITS)
         for key in ("from", "to", "supervisor", "queue", "agent", "action", "outcome")
     }
     if filters["action"] and filters["action"] not in ACTIONS:
@@ -67,7 +71,7 @@ def read_filters(args):
     if filters["outcome"] and filters["outcome"] not in OUTCOMES:
         abort(400, "The outcome filter is succeeded, failed or unknown.")
     for key in ("queue", "agent"):
-        if filters[key] and not filters[key].isdigit():
+        if filters[key] and not NUMBER.match(filters[key]):
             abort(400, f"The {key} filter is a number.")
     return filters
 
@@ -101,8 +105,7 @@ def pair_query(filters):
 def index():
     """Show the filtered audit trail a page at a time."""
     filters = read_filters(request.args)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number(request.args)
     db = get_session()
     query = pair_query(filters)
     total = db.scalar(select(func.count()).select_from(query.subquery()))
@@ -120,10 +123,18 @@ def index():
     )
 
 
+def page_number(args):
+    """Return the page asked for, within what a database can count."""
+    raw = args.get("page", "1")
+    if not NUMBER.match(raw) or len(raw) > 9:
+        return 1
+    return max(1, int(raw))
+
+
 def _csv_safe(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    # A cell starting with one of these would run as a formula in a spreadsheet.
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.route("/export.csv")
@@ -161,8 +172,7 @@ def export():
 @admin_required
 def events():
     """Show sign-ins, lockouts and account changes, newest first."""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number(request.args)
     db = get_session()
     total = db.scalar(select(func.count()).select_from(Event))
     rows = db.scalars(

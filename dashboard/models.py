@@ -117,7 +117,8 @@ class Action(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
-    retry_of: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))
+    # One retry per action at most, even when two supervisors press it at once.
+    retry_of: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), unique=True)
 
     pairs: Mapped[list["ActionPair"]] = relationship(
         back_populates="action",

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -14,13 +15,15 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length
 
 from dashboard import audit, pbxlink
 from dashboard.auth import client_address
 from dashboard.db import get_session
-from dashboard.models import Action
+from dashboard.models import Action, utcnow
 from pbx import Pair, PbxError, PbxTimeout
 
 bp = Blueprint("queues", __name__)
@@ -245,11 +248,45 @@ def _readable_action(action_id):
     return record
 
 
+RETRY_MINUTES = 15
+
+
+def retry_refusal(record):
+    """Say why RECORD's failed and unknown pairs may not be sent again, if so."""
+    retried = get_session().scalar(
+        select(Action.id).where(Action.retry_of == record.id)
+    )
+    if retried is not None:
+        return (
+            f"This action was retried as action {retried}; retry from there.",
+            retried,
+        )
+    age = utcnow() - record.created_at
+    config = current_app.config
+    waiting = config["PBX_CONNECT_TIMEOUT"] * 3 + config["PBX_TIMEOUT"] * 2 + 30
+    if record.status == "pending" and age < timedelta(seconds=waiting):
+        return "The PBX's answer to this action is still awaited.", None
+    if age > timedelta(minutes=RETRY_MINUTES):
+        return (
+            f"This action is more than {RETRY_MINUTES} minutes old and the agents may "
+            "have changed since: start again from the queue page.",
+            None,
+        )
+    return None, None
+
+
 @bp.route("/actions/<int:action_id>")
 def result(action_id):
     """Show, agent by agent, what the PBX did with one action."""
     record = _readable_action(action_id)
-    return render_template("queues/result.html", record=record, form=RetryForm())
+    refusal, retried = retry_refusal(record)
+    return render_template(
+        "queues/result.html",
+        record=record,
+        form=RetryForm(),
+        refusal=refusal,
+        retried=retried,
+    )
 
 
 @bp.post("/actions/<int:action_id>/retry")
@@ -258,6 +295,9 @@ def retry(action_id):
     record = _readable_action(action_id)
     if not RetryForm().validate_on_submit():
         abort(400, "The form was incomplete; reload the page and retry.")
+    refusal, _ = retry_refusal(record)
+    if refusal:
+        abort(409, refusal)
     pairs = [
         (p.queue, p.agent, p.agent_name)
         for p in record.pairs
@@ -266,9 +306,13 @@ def retry(action_id):
     if not pairs:
         return redirect(url_for("queues.result", action_id=record.id))
 
-    again, error = run_action(
-        record.action, pairs, note=record.note, retry_of=record.id
-    )
+    try:
+        again, error = run_action(
+            record.action, pairs, note=record.note, retry_of=record.id
+        )
+    except IntegrityError:
+        get_session().rollback()
+        abort(409, "Someone else retried this action a moment ago; see the history.")
     if error is not None:
         log.warning("Retry of action %s failed: %s", record.id, error)
         flash(error.advice, "error")

@@ -288,10 +288,7 @@ class SimotelClient:
         except requests.ConnectTimeout as exc:
             raise _unreachable(endpoint, "connect-timeout", self._timeout) from exc
         except requests.ReadTimeout as exc:
-            raise errors.PbxTimeout(
-                f"The PBX did not answer {endpoint} within {self._timeout[1]} seconds.",
-                endpoint=endpoint,
-            ) from exc
+            raise _timed_out(endpoint, self._timeout[1]) from exc
         except requests.ConnectionError as exc:
             reason = _connect_failure(exc)
             if reason:
@@ -309,6 +306,25 @@ class SimotelClient:
                 endpoint=endpoint,
                 may_have_acted=True,
             ) from exc
+
+
+def _timed_out(endpoint, seconds):
+    """Build the error for an answer that did not come in time."""
+    acting = any(endpoint in pair for pair in ENDPOINTS.values())
+    advice = (
+        None
+        if acting
+        else (
+            "Nothing was changed. The PBX is slow or overloaded: try again in a "
+            "minute, and raise PBX_TIMEOUT if it keeps happening."
+        )
+    )
+    return errors.PbxTimeout(
+        f"The PBX did not answer {endpoint} within {seconds} seconds.",
+        endpoint=endpoint,
+        advice=advice,
+        may_have_acted=acting,
+    )
 
 
 def _split_credentials(base_url):

@@ -177,9 +177,16 @@ def test_disabling_an_account_ends_its_sessions(app, db):
     user_id = db.scalar(select(User.id).where(User.username == "sup"))
     token = csrf_token(admin.get(f"/admin/users/{user_id}").get_data(as_text=True))
 
-    admin.post(f"/admin/users/{user_id}/active", data={"csrf_token": token})
+    admin.post(
+        f"/admin/users/{user_id}/active", data={"csrf_token": token, "state": "off"}
+    )
+    # A second press of a stale button keeps the account disabled.
+    admin.post(
+        f"/admin/users/{user_id}/active", data={"csrf_token": token, "state": "off"}
+    )
 
     assert sup.get("/").status_code == 302
+    assert not db.scalar(select(User.is_active).where(User.id == user_id))
     assert [e.detail for e in events(db, "account_disabled")] == ["by admin"]
 
 
@@ -257,3 +264,77 @@ def test_login_returns_only_to_pages_of_this_site(client, target, landing):
     )
 
     assert response.headers["Location"] == landing
+
+
+def lock(auth, username="sup", address="10.1.1.1"):
+    for _ in range(5):
+        auth.login(username, "wrong-password-x", address=address)
+    assert auth.login(username, address=address).status_code == 429
+
+
+def test_admin_unlocks_a_locked_account(app, client, auth, db):
+    lock(auth)
+    admin = signed_in(app, "admin")
+    assert "sign-in locked" in admin.get("/admin/users").get_data(as_text=True)
+    sup_id = db.scalar(select(User.id).where(User.username == "sup"))
+    page = admin.get(f"/admin/users/{sup_id}").get_data(as_text=True)
+    assert "5 failed sign-ins in the last" in page
+
+    admin.post(f"/admin/users/{sup_id}/unlock", data={"csrf_token": csrf_token(page)})
+
+    assert auth.login("sup", address="10.1.1.1").status_code == 302
+    assert [e.detail for e in events(db, "unlocked")] == ["by admin"]
+
+
+def test_password_reset_lifts_the_lock(app, client, auth, db):
+    lock(auth)
+    runner = app.test_cli_runner()
+
+    runner.invoke(args=["users", "set-password", "sup"], input="sup-new-password\n")
+
+    assert auth.login("sup", "sup-new-password").status_code == 302
+
+
+def test_admin_unlocks_a_locked_address(app, client, auth, db):
+    for number in range(20):
+        auth.login(f"nobody{number}", "wrong-password-x", address="10.9.9.9")
+    admin = signed_in(app, "admin")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "<td>10.9.9.9</td>" in page
+
+    admin.post(
+        "/admin/addresses/unlock",
+        data={"csrf_token": csrf_token(page), "address": "10.9.9.9"},
+    )
+
+    assert auth.login("sup", address="10.9.9.9").status_code == 302
+    assert [e.detail for e in events(db, "address_unlocked")] == ["address 10.9.9.9"]
+
+
+def test_refused_attempts_are_recorded_once_a_minute(client, auth, db):
+    lock(auth)
+    for _ in range(3):
+        auth.login("sup", address="10.1.1.1")
+
+    assert len(events(db, "login_locked")) == 1
+
+
+def test_user_names_are_not_case_sensitive(app, client, auth):
+    response = auth.login("SUP", PASSWORDS["sup"])
+
+    assert response.status_code == 302
+    runner = app.test_cli_runner()
+    taken = runner.invoke(args=["users", "create", "Sup"], input="long-enough-pw\n")
+    assert "An account named 'sup' already exists." in taken.output
+
+
+def test_oversized_requests_are_refused(client):
+    response = client.post("/login", data={"username": "x" * (2 * 1024 * 1024)})
+
+    assert response.status_code == 413
+
+
+def test_nul_characters_are_refused(app):
+    client = signed_in(app, "admin")
+
+    assert client.get("/history/?supervisor=a%00b").status_code == 400

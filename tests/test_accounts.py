@@ -113,7 +113,7 @@ def test_admin_resets_a_password_and_changes_the_role(app, db):
         f"/admin/users/{sup_id}/password",
         data={"csrf_token": token, "password": "a-brand-new-pass"},
     )
-    admin.post(f"/admin/users/{sup_id}/role", data={"csrf_token": token})
+    admin.post(f"/admin/users/{sup_id}/role", data={"csrf_token": token, "state": "on"})
 
     assert Auth(app.test_client()).login("sup", "a-brand-new-pass").status_code == 302
     assert user(db, "sup").is_admin

@@ -141,3 +141,21 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(app):
     pause(client, "901", ["1051"], note="=HYPERLINK(1)")
 
     assert exported(client)[0]["note"] == "'=HYPERLINK(1)"
+
+
+def test_out_of_range_dates_and_pages_are_handled(app):
+    client = signed_in(app, "admin")
+
+    assert client.get("/history/?to=9999-12-31").status_code == 400
+    assert client.get("/history/export.csv?to=9999-12-31").status_code == 400
+    assert client.get("/history/?page=99999999999999999999999").status_code == 200
+    assert client.get("/history/events?page=99999999999999999999999").status_code == 200
+
+
+def test_persian_digits_in_filters_are_read_as_numbers(app):
+    client = signed_in(app, "sup")
+    pause(client, "901", ["1051"])
+
+    rows = exported(client, "?queue=۹۰۱&agent=۱۰۵۱")
+
+    assert [(r["queue"], r["agent"]) for r in rows] == [("901", "1051")]

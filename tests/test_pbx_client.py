@@ -684,3 +684,14 @@ def test_roster_csv_names_the_file_and_line_of_a_bad_row(tmp_path, content, prob
         load_roster_csv(roster)
 
     assert str(caught.value) == f"Roster file {roster}, {problem}"
+
+
+def test_read_timeout_on_a_search_says_nothing_was_changed(make_client, sim):
+    sim.set_faults(latency={"pbx/queues/search": 1.0})
+    client = make_client(read_timeout=0.3)
+
+    with pytest.raises(PbxTimeout) as caught:
+        client.search_queues()
+
+    assert caught.value.may_have_acted is False
+    assert caught.value.advice.startswith("Nothing was changed.")

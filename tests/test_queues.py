@@ -1,6 +1,7 @@
 """The supervisor's path: queue list, queue page, batch pause and resume, results."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -268,7 +269,7 @@ def test_result_page_of_a_crashed_action_says_outcome_unknown(client, auth, app,
     html = client.get(f"/actions/{record.id}").get_data(as_text=True)
 
     assert badges(html) == {(SALES, "1051"): "Outcome unknown"}
-    assert "never recorded" in html
+    assert "has not been recorded" in html
 
 
 def test_selection_is_kept_when_the_pbx_cannot_list_members(client, auth, stand_in):
@@ -332,3 +333,59 @@ def test_old_pbx_without_batch_endpoints_is_served_agent_by_agent(
         "pbx/queues/pauseagent",
         "pbx/queues/pauseagent",
     ]
+
+
+def failed_action(client, stand_in):
+    stand_in.faults(fail_pairs=[[SALES, "1052", "Agent is busy"]])
+    location = act(client, ["1051", "1052"]).headers["Location"]
+    stand_in.faults()
+    return location
+
+
+def test_an_action_is_retried_once_only(client, auth, stand_in):
+    auth.login("sup")
+    first = failed_action(client, stand_in)
+    token = csrf_token(client.get(first).get_data(as_text=True))
+    again = client.post(first + "/retry", data={"csrf_token": token}).headers[
+        "Location"
+    ]
+
+    repeat = client.post(first + "/retry", data={"csrf_token": token})
+
+    assert repeat.status_code == 409
+    assert "was retried as action 2" in repeat.get_data(as_text=True)
+    page = client.get(first).get_data(as_text=True)
+    assert f'Retried as <a href="{again}">action 2</a>' in page
+    assert "Retry failed" not in page
+    assert len(stand_in.action_calls()) == 2
+
+
+def test_old_actions_are_not_retried(client, auth, stand_in, db):
+    auth.login("sup")
+    first = failed_action(client, stand_in)
+    action = db.scalar(select(Action))
+    action.created_at -= timedelta(minutes=16)
+    db.commit()
+
+    page = client.get(first).get_data(as_text=True)
+    token = csrf_token(page)
+    refused = client.post(first + "/retry", data={"csrf_token": token})
+
+    assert "more than 15 minutes old" in page and "Retry failed" not in page
+    assert refused.status_code == 409
+    assert len(stand_in.action_calls()) == 1
+
+
+def test_an_action_awaiting_the_pbx_offers_no_retry(client, auth, db):
+    from dashboard import audit
+    from dashboard.models import User
+
+    sup = db.scalar(select(User).where(User.username == "sup"))
+    record = audit.begin(
+        db, user=sup, address="10.0.0.5", action="pause", pairs=[(SALES, "1051", "")]
+    )
+    auth.login("sup")
+
+    page = client.get(f"/actions/{record.id}").get_data(as_text=True)
+
+    assert "still awaited" in page and "Retry failed" not in page

@@ -1,30 +1,79 @@
-// Conveniences for the agent table; every action also works without this script.
+// Conveniences only: every form on every page also works without this script.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
 
-  function setUp(form) {
+  // Ask before a form marked data-confirm is sent, then let each form go out
+  // once: a second click while the first request is on its way would send a
+  // second batch to the PBX. The clicked button stays enabled, because the
+  // browser leaves a disabled submitter's name (pause or resume) out of the data.
+  function guardSubmit(event) {
+    var form = event.target;
+    if (form.classList.contains("is-submitting")) {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented) { return; }
+
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    form.classList.add("is-submitting");
+    form.setAttribute("aria-busy", "true");
+  }
+
+  // A page restored by Back comes from the browser's cache as it was left,
+  // mid-submit; its forms must be usable again.
+  function releaseForms(event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form.is-submitting").forEach(function (form) {
+      form.classList.remove("is-submitting");
+      form.removeAttribute("aria-busy");
+    });
+  }
+
+  function setUpAgents(form) {
     var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name="agents"]'));
     var counter = form.querySelector(".selection-count");
+    var buttons = form.querySelectorAll('input[name="pause"], input[name="resume"]');
     var last = null;
+    var shiftFromLabel = false;
 
-    function count() {
+    function update() {
       var ticked = boxes.filter(function (box) { return box.checked; }).length;
       if (counter) { counter.textContent = ticked + " of " + boxes.length + " ticked"; }
+      buttons.forEach(function (button) { button.disabled = ticked === 0; });
     }
 
     form.querySelectorAll("[data-select]").forEach(function (button) {
       button.addEventListener("click", function () {
         var on = button.getAttribute("data-select") === "all";
         boxes.forEach(function (box) { box.checked = on; });
-        count();
+        update();
+      });
+    });
+
+    // The click a label forwards to its checkbox carries no shiftKey, so the
+    // label passes the Shift state on; the checkbox's handler runs right after.
+    form.querySelectorAll("label[for]").forEach(function (label) {
+      if (boxes.indexOf(label.control) === -1) { return; }
+      label.addEventListener("mousedown", function (event) {
+        // Otherwise Shift-click also selects the page's text up to the label.
+        if (event.shiftKey) { event.preventDefault(); }
+      });
+      label.addEventListener("click", function (event) {
+        shiftFromLabel = event.target !== label.control && event.shiftKey;
       });
     });
 
     // Shift-click ticks (or unticks) every box between the last click and this one.
     boxes.forEach(function (box) {
       box.addEventListener("click", function (event) {
-        if (event.shiftKey && last !== null && last !== box) {
+        var shift = event.shiftKey || shiftFromLabel;
+        shiftFromLabel = false;
+        if (shift && last !== null && last !== box) {
           var from = boxes.indexOf(last);
           var to = boxes.indexOf(box);
           var low = Math.min(from, to);
@@ -32,13 +81,18 @@
           for (var i = low; i <= high; i += 1) { boxes[i].checked = box.checked; }
         }
         last = box;
-        count();
+        update();
       });
     });
-    count();
+
+    // Back and Forward may restore the boxes' ticks after this script has run.
+    window.addEventListener("pageshow", update);
+    update();
   }
 
+  document.addEventListener("submit", guardSubmit);
+  window.addEventListener("pageshow", releaseForms);
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form.agents-form").forEach(setUp);
+    document.querySelectorAll("form.agents-form").forEach(setUpAgents);
   });
 }());
