@@ -23,10 +23,16 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    """In demo mode start one Simotel stand-in that every worker shares."""
+    """Check the configuration; in demo mode start one stand-in for all workers."""
+    from dashboard.config import ConfigError, load_settings
+    from dashboard.pbxlink import start_demo_pbx
+
+    try:
+        load_settings(os.environ, os.path.join(os.getcwd(), "instance"))
+    except ConfigError as exc:
+        raise SystemExit(f"Configuration error: {exc}") from None
     if os.environ.get("PBX_URL", "").strip():
         return
-    from dashboard.pbxlink import start_demo_pbx
 
     url, _key = start_demo_pbx()
     server.log.info("Demo mode: workers share the Simotel stand-in at %s", url)

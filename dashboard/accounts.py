@@ -2,7 +2,6 @@
 
 import logging
 import re
-import sys
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -203,10 +202,6 @@ def startup(app):
     engine = app.extensions["db_engine"]
     app.extensions["schema_current"] = schema_is_current(engine)
     if not app.extensions["schema_current"]:
-        log.warning(
-            "The database schema is behind the code; pages answer 503 until "
-            "'flask --app app db upgrade' has run."
-        )
         return
 
     with Session(engine) as session:
@@ -217,12 +212,6 @@ def startup(app):
                 )
             if app.config.get("DEMO_MODE"):
                 ensure_admin(session, DEMO_USER, DEMO_PASSWORD, demo=True)
-                # A fixed, published demo credential; it is disabled as soon
-                # as the app starts against a real PBX.
-                print(
-                    f"Demo mode: sign in as {DEMO_USER} / {DEMO_PASSWORD}",
-                    file=sys.stderr,
-                )
             else:
                 _disable_demo_accounts(session)
             session.commit()

@@ -70,6 +70,7 @@ def schema_guard():
         return None
     if request.endpoint == "static":
         return None
+    log.error("The database schema is behind the code: run flask --app app db upgrade")
     return render_error(
         503,
         "The database schema is not up to date. An admin must run "

@@ -3,11 +3,13 @@
 import logging
 import os
 import secrets
+import sys
 import threading
 from dataclasses import dataclass, field
 
 from flask import current_app
 
+from dashboard.accounts import DEMO_PASSWORD, DEMO_USER
 from pbx import SimotelClient, load_roster_csv
 
 log = logging.getLogger("dashboard.pbx")
@@ -66,6 +68,11 @@ def start_demo_pbx():
             os.environ[DEMO_URL_VAR] = running.url
             os.environ[DEMO_KEY_VAR] = api_key
             log.warning("Demo mode: built-in Simotel stand-in at %s", running.url)
+            # A fixed, published demo credential; start-up disables the account as
+            # soon as the dashboard runs against a real PBX.
+            print(
+                f"Demo mode: sign in as {DEMO_USER} / {DEMO_PASSWORD}", file=sys.stderr
+            )
     return os.environ[DEMO_URL_VAR], os.environ[DEMO_KEY_VAR]
 
 
@@ -86,7 +93,13 @@ def make_client(config):
 
 
 def client():
-    return current_app.extensions["pbx"]
+    """Return the app's Simotel client, making it on first use in demo mode."""
+    app = current_app
+    if "pbx" not in app.extensions:
+        with _demo_lock:
+            if "pbx" not in app.extensions:
+                app.extensions["pbx"] = make_client(app.config)
+    return app.extensions["pbx"]
 
 
 def fetch_roster():
@@ -132,4 +145,7 @@ def int_or_text(value):
 
 
 def init_app(app):
-    app.extensions["pbx"] = make_client(app.config)
+    # Demo mode starts its stand-in only when a page needs it, so that commands
+    # such as `flask db upgrade` do not.
+    if not app.config["DEMO_MODE"]:
+        app.extensions["pbx"] = make_client(app.config)

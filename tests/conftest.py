@@ -160,7 +160,8 @@ def make_app(stand_in, database_url):
 
     yield build
     for app in apps:
-        app.extensions["pbx"].close()
+        if "pbx" in app.extensions:
+            app.extensions["pbx"].close()
         app.extensions["db_engine"].dispose()
 
 

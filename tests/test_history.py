@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from dashboard import pbxlink
 from dashboard.models import Action
 from pbx.simdata import agent_number
 from tests.conftest import csrf_token, signed_in
@@ -56,7 +57,8 @@ def test_action_is_recorded_before_the_pbx_call(app, stand_in, db, monkeypatch):
         raise RuntimeError("worker killed")
 
     client = signed_in(app, "sup")
-    monkeypatch.setattr(app.extensions["pbx"], "pause", crash)
+    with app.app_context():
+        monkeypatch.setattr(pbxlink.client(), "pause", crash)
     response = pause(client, "901", ["1051"])
 
     assert response.status_code == 500
