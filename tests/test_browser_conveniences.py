@@ -77,10 +77,11 @@ def test_double_click_on_pause_sends_one_batch(page, live_url, stand_in):
     agents = agent_numbers(boxes)[:2]
     boxes.nth(0).check()
     boxes.nth(1).check()
-    # A slow PBX keeps the first request open while the second click lands.
+    # A slow PBX keeps the first request open while the second click lands; the
+    # pause between the clicks lets the first request leave, as a person's would.
     stand_in.faults(latency={BATCH_PAUSE: 0.5})
 
-    page.dblclick("input[name=pause]")
+    page.dblclick("input[name=pause]", delay=120)
     page.wait_for_url(f"{live_url}/actions/*")
 
     calls = stand_in.action_calls()

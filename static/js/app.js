@@ -20,6 +20,8 @@
       event.preventDefault();
       return;
     }
+    // A GET form (the history filters) changes nothing, so it may be sent again.
+    if (form.method.toLowerCase() === "get") { return; }
     form.classList.add("is-submitting");
     form.setAttribute("aria-busy", "true");
   }
@@ -55,14 +57,16 @@
       });
     });
 
-    // The click a label forwards to its checkbox carries no shiftKey, so the
-    // label passes the Shift state on; the checkbox's handler runs right after.
+    // Shift-click on a label must reach its checkbox as a Shift-click.
     form.querySelectorAll("label[for]").forEach(function (label) {
       if (boxes.indexOf(label.control) === -1) { return; }
       label.addEventListener("mousedown", function (event) {
-        // Otherwise Shift-click also selects the page's text up to the label.
+        // Left alone, Shift extends the page's text selection up to the label,
+        // and Chromium then does not pass a click that selects text on to the box.
         if (event.shiftKey) { event.preventDefault(); }
       });
+      // Browsers differ on whether the click a label passes on carries shiftKey;
+      // the label's own click does, and the box's handler runs right after it.
       label.addEventListener("click", function (event) {
         shiftFromLabel = event.target !== label.control && event.shiftKey;
       });
