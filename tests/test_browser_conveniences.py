@@ -128,3 +128,16 @@ def test_data_confirm_cancel_sends_nothing(page, live_url, stand_in):
         {"agents": [{"queue": SALES, "agent": agent}]}
     ]
     assert page.locator(".badge").all_inner_texts() == ["Paused"]
+
+
+def test_enter_in_the_note_sends_nothing(page, live_url, stand_in):
+    sign_in(page, live_url)
+    page.goto(f"{live_url}/queues/901")
+    page.locator("input[name=agents]").nth(0).check()
+
+    page.fill("input[name=note]", "lunch")
+    page.press("input[name=note]", "Enter")
+    page.wait_for_timeout(500)
+
+    assert page.url == f"{live_url}/queues/901"
+    assert stand_in.action_calls() == []

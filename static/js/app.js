@@ -43,6 +43,15 @@
     var last = null;
     var shiftFromLabel = false;
 
+    // Enter in the note would send the form as a pause, the first button;
+    // the supervisor should choose Pause or Resume on purpose.
+    var note = form.querySelector('input[name="note"]');
+    if (note) {
+      note.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); }
+      });
+    }
+
     function update() {
       var ticked = boxes.filter(function (box) { return box.checked; }).length;
       if (counter) { counter.textContent = ticked + " of " + boxes.length + " ticked"; }
