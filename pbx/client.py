@@ -261,6 +261,9 @@ class SimotelClient:
             return value
         except errors.PbxError as err:
             outcome = err.label
+            if not _acts(endpoint):
+                # A search or a ping changes nothing, whatever became of it.
+                err.may_have_acted = False
             raise
         finally:
             log.info(
@@ -308,9 +311,14 @@ class SimotelClient:
             ) from exc
 
 
+def _acts(endpoint):
+    """Tell whether ENDPOINT changes anything on the PBX."""
+    return any(endpoint in pair for pair in ENDPOINTS.values())
+
+
 def _timed_out(endpoint, seconds):
     """Build the error for an answer that did not come in time."""
-    acting = any(endpoint in pair for pair in ENDPOINTS.values())
+    acting = _acts(endpoint)
     advice = (
         None
         if acting

@@ -695,3 +695,21 @@ def test_read_timeout_on_a_search_says_nothing_was_changed(make_client, sim):
 
     assert caught.value.may_have_acted is False
     assert caught.value.advice.startswith("Nothing was changed.")
+
+
+def test_server_error_on_a_search_did_nothing(pbx, sim):
+    sim.set_faults(status={"pbx/users/search": 502})
+
+    with pytest.raises(PbxBadResponse) as caught:
+        pbx.search_users()
+
+    assert caught.value.may_have_acted is False
+
+
+def test_server_error_on_a_batch_may_have_acted(pbx, sim):
+    sim.set_faults(status={"pbx/queues/batchpauseagent": 502})
+
+    with pytest.raises(PbxBadResponse) as caught:
+        pbx.pause([("901", "1051")])
+
+    assert caught.value.may_have_acted is True
