@@ -20,6 +20,7 @@ DEMO_URL_VAR = "DASHBOARD_DEMO_PBX_URL"
 DEMO_KEY_VAR = "DASHBOARD_DEMO_PBX_KEY"
 
 _demo_lock = threading.Lock()
+_client_lock = threading.Lock()
 
 
 @dataclass
@@ -96,7 +97,7 @@ def client():
     """Return the app's Simotel client, making it on first use in demo mode."""
     app = current_app
     if "pbx" not in app.extensions:
-        with _demo_lock:
+        with _client_lock:
             if "pbx" not in app.extensions:
                 app.extensions["pbx"] = make_client(app.config)
     return app.extensions["pbx"]
