@@ -42,7 +42,7 @@ def password_matches(user, password):
 
 
 def check_password_rules(password):
-    if len(password) < MIN_PASSWORD:
+    if len(password.strip()) < MIN_PASSWORD:
         raise AccountError(
             f"The password must be at least {MIN_PASSWORD} characters long."
         )

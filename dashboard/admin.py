@@ -212,6 +212,11 @@ def set_active(user_id):
     active = _state_or_400()
     db, account = get_session(), _user(user_id)
     _not_self(account, "disable")
+    if active and account.is_demo and not current_app.config["DEMO_MODE"]:
+        return _refuse(
+            "The demo account works only in demo mode; create a real account instead.",
+            account,
+        )
     if account.is_active != active:
         accounts.set_active(db, account, active, **_who())
     state = "enabled" if active else "disabled"

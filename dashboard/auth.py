@@ -82,7 +82,10 @@ def login():
         return render_template("auth/login.html", form=form, error=error), 429
 
     user = accounts.find(db, username)
-    if not accounts.password_matches(user, form.password.data) or not user.is_active:
+    usable = user is not None and user.is_active
+    if usable and user.is_demo and not config["DEMO_MODE"]:
+        usable = False
+    if not accounts.password_matches(user, form.password.data) or not usable:
         lockout.record_failure(db, config, username, address)
         db.commit()
         error = "Wrong user name or password, or the account is disabled."

@@ -70,11 +70,22 @@ def load_settings(environ, instance_path):
                 "python -c 'import secrets; print(secrets.token_hex(32))'."
             )
         secret_key = _demo_secret_key(instance_path)
+    if len(secret_key) < 16:
+        raise ConfigError(
+            "SECRET_KEY is too short to protect sessions: use at least 16 random "
+            "characters, for example the output of "
+            "python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
 
     if pbx_url and not pbx_url.startswith(("http://", "https://")):
         raise ConfigError(
             f"PBX_URL={pbx_url!r} must start with http:// or https://, "
             "for example http://pbx.example.lan"
+        )
+    if environ.get("PBX_PASSWORD") and not environ.get("PBX_USERNAME", "").strip():
+        raise ConfigError(
+            "PBX_PASSWORD is set but PBX_USERNAME is not: set both for HTTP Basic "
+            "authentication, or neither."
         )
     roster_file = environ.get("ROSTER_FILE", "").strip()
     if roster_file and not Path(roster_file).is_file():

@@ -168,6 +168,37 @@ def test_demo_account_exists_in_demo_mode_only(make_app, app, db):
     assert not user(db, "demo").is_active
 
 
+def test_demo_account_cannot_come_back_against_a_real_pbx(make_app, app, db):
+    make_app(DEMO_MODE=True)
+    real = make_app(DEMO_MODE=False)
+    admin = signed_in(real, "admin")
+    demo_id = user(db, "demo").id
+    token = csrf_token(admin.get(f"/admin/users/{demo_id}").get_data(as_text=True))
+
+    response = admin.post(
+        f"/admin/users/{demo_id}/active", data={"csrf_token": token, "state": "on"}
+    )
+
+    assert "works only in demo mode" in admin.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    assert not user(db, "demo").is_active
+    # Even if the row were switched on by hand, sign-in refuses it.
+    demo = user(db, "demo")
+    demo.is_active = True
+    db.commit()
+    assert Auth(real.test_client()).login("demo", "demo-password").status_code == 401
+
+
+def test_a_blank_password_is_refused(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "bob"], input=" " * 12 + "\n"
+    )
+
+    assert result.exit_code == 1
+    assert "at least 10 characters" in result.output
+
+
 def test_pages_answer_503_while_the_schema_is_behind(app):
     app.extensions["schema_current"] = False
 
@@ -177,17 +208,25 @@ def test_pages_answer_503_while_the_schema_is_behind(app):
     assert "flask --app app db upgrade" in response.get_data(as_text=True)
 
 
+KEY = "a-secret-key-of-some-length"
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
         ({"PBX_URL": "http://pbx.lan"}, "SECRET_KEY is not set"),
-        ({"PBX_URL": "pbx.lan", "SECRET_KEY": "k"}, "must start with http://"),
+        ({"PBX_URL": "http://pbx.lan", "SECRET_KEY": "short"}, "too short"),
         (
-            {"SECRET_KEY": "k", "PBX_TIMEOUT": "soon"},
+            {"PBX_URL": "http://pbx.lan", "SECRET_KEY": KEY, "PBX_PASSWORD": "pw"},
+            "PBX_PASSWORD is set but PBX_USERNAME is not",
+        ),
+        ({"PBX_URL": "pbx.lan", "SECRET_KEY": KEY}, "must start with http://"),
+        (
+            {"SECRET_KEY": KEY, "PBX_TIMEOUT": "soon"},
             "PBX_TIMEOUT='soon' is not a number",
         ),
-        ({"SECRET_KEY": "k", "DASHBOARD_TIMEZONE": "Mars/Olympus"}, "not a known time"),
-        ({"SECRET_KEY": "k", "ROSTER_FILE": "/nonexistent.csv"}, "ROSTER_FILE"),
+        ({"SECRET_KEY": KEY, "DASHBOARD_TIMEZONE": "Mars/Olympus"}, "not a known time"),
+        ({"SECRET_KEY": KEY, "ROSTER_FILE": "/nonexistent.csv"}, "ROSTER_FILE"),
     ],
 )
 def test_bad_configuration_refuses_to_start_and_says_what_to_set(
