@@ -1,6 +1,7 @@
 """Write each pause and resume to the audit trail before and after the PBX call."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from dashboard.models import Action, ActionPair, AgentState, utcnow
 
@@ -76,3 +77,19 @@ def known_states(db, queues):
     """Return {(queue, agent): AgentState} for QUEUES."""
     rows = db.scalars(select(AgentState).where(AgentState.queue.in_(list(queues))))
     return {(row.queue, row.agent): row for row in rows}
+
+
+def unsettled(db, queue):
+    """Return {agent: ActionPair} whose latest action in QUEUE has no known outcome."""
+    latest = (
+        select(func.max(ActionPair.id))
+        .where(ActionPair.queue == queue)
+        .group_by(ActionPair.agent)
+    )
+    pairs = db.scalars(
+        select(ActionPair)
+        .where(ActionPair.id.in_(latest))
+        .where(ActionPair.outcome.in_(("unknown", "pending")))
+        .options(joinedload(ActionPair.action))
+    )
+    return {pair.agent: pair for pair in pairs}

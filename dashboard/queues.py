@@ -85,14 +85,14 @@ def index():
 def _queue_page(roster, number, form, problem=None, status=200):
     queue = roster.queues[number]
     db = get_session()
-    states = audit.known_states(db, [number])
     return (
         render_template(
             "queues/detail.html",
             queue=queue,
             form=form,
             ticked=set(form.agents.data or []),
-            states=states,
+            states=audit.known_states(db, [number]),
+            unsettled=audit.unsettled(db, number),
             problem=problem,
             max_pairs=current_app.config["MAX_BATCH_PAIRS"],
         ),

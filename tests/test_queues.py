@@ -389,3 +389,18 @@ def test_an_action_awaiting_the_pbx_offers_no_retry(client, auth, db):
     page = client.get(f"/actions/{record.id}").get_data(as_text=True)
 
     assert "still awaited" in page and "Retry failed" not in page
+
+
+def test_queue_page_flags_an_agent_whose_last_action_is_unknown(make_app, stand_in, db):
+    client = signed_in(make_app(PBX_TIMEOUT=0.3))
+    act(client, ["1051"])
+    stand_in.faults(latency={"pbx/queues/batchresumeagent": 1.0})
+    act(client, ["1051"], action="resume")
+    stand_in.faults()
+
+    html = client.get(f"/queues/{SALES}").get_data(as_text=True)
+
+    row = html[html.index('value="1051"') : html.index('value="1052"')]
+    assert re.search(r'state-paused">Paused</span>\s*by sup', row)
+    unknown = r'state-unknown">Outcome unknown</span> of the\s*<a href="/actions/2">'
+    assert re.search(unknown + "resume by sup", row)
