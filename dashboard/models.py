@@ -126,9 +126,6 @@ class Action(Base):
         order_by="ActionPair.id",
     )
 
-    def count(self, outcome):
-        return sum(1 for pair in self.pairs if pair.shown_outcome == outcome)
-
 
 class ActionPair(Base):
     __tablename__ = "action_pairs"

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections import Counter
 from datetime import timedelta
 
 from flask import (
@@ -239,13 +240,16 @@ def act(number):
 
 
 def _readable_action(action_id):
+    """Return an action and the pairs of it in queues this account may act on."""
     record = get_session().get(Action, action_id)
     if record is None:
         abort(404, "There is no such action.")
-    queues = {pair.queue for pair in record.pairs}
-    if not all(g.user.may_act_on(q) for q in queues):
-        abort(403, "This action touched queues your account has no permission for.")
-    return record
+    pairs = [pair for pair in record.pairs if g.user.may_act_on(pair.queue)]
+    if not pairs:
+        abort(
+            403, "This action touched only queues your account has no permission for."
+        )
+    return record, pairs
 
 
 RETRY_MINUTES = 15
@@ -278,11 +282,14 @@ def retry_refusal(record):
 @bp.route("/actions/<int:action_id>")
 def result(action_id):
     """Show, agent by agent, what the PBX did with one action."""
-    record = _readable_action(action_id)
+    record, pairs = _readable_action(action_id)
     refusal, retried = retry_refusal(record)
     return render_template(
         "queues/result.html",
         record=record,
+        pairs=pairs,
+        hidden=len(record.pairs) - len(pairs),
+        counts=Counter(pair.shown_outcome for pair in pairs),
         form=RetryForm(),
         refusal=refusal,
         retried=retried,
@@ -292,7 +299,7 @@ def result(action_id):
 @bp.post("/actions/<int:action_id>/retry")
 def retry(action_id):
     """Send the failed and unknown pairs of an action again."""
-    record = _readable_action(action_id)
+    record, visible = _readable_action(action_id)
     if not RetryForm().validate_on_submit():
         abort(400, "The form was incomplete; reload the page and retry.")
     refusal, _ = retry_refusal(record)
@@ -300,7 +307,7 @@ def retry(action_id):
         abort(409, refusal)
     pairs = [
         (p.queue, p.agent, p.agent_name)
-        for p in record.pairs
+        for p in visible
         if p.shown_outcome in ("failed", "unknown")
     ]
     if not pairs:

@@ -338,3 +338,21 @@ def test_nul_characters_are_refused(app):
     client = signed_in(app, "admin")
 
     assert client.get("/history/?supervisor=a%00b").status_code == 400
+
+
+def test_supervisor_sees_only_their_pairs_of_a_wider_action(app, stand_in, db):
+    admin = signed_in(app, "admin")
+    token = csrf_token(admin.get("/queues/901").get_data(as_text=True))
+    # 1056 sits in 901, 902 and 904; the supervisor has 901 and 902.
+    admin.post(
+        "/queues/901/actions",
+        data={"csrf_token": token, "agents": ["1056"], "all_queues": "y", "pause": "P"},
+    )
+    action = db.scalar(select(Action))
+
+    page = signed_in(app, "sup").get(f"/actions/{action.id}").get_data(as_text=True)
+
+    shown = re.findall(r'data-queue="(\d+)" data-agent="(\d+)"', page)
+    assert shown == [("901", "1056"), ("902", "1056")]
+    assert "also changed 1 agent-queue pair in queues your account" in page
+    assert "2 done" in page
