@@ -13,11 +13,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.db import alembic_config
 from dashboard.models import Event, LoginFailure, QueueGrant, User
+from dashboard.numbers import ascii_digits, is_number
 
 log = logging.getLogger("dashboard.accounts")
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-QUEUE = re.compile(r"^[0-9]{1,32}$")
 MIN_PASSWORD = 10
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (published demo account)
@@ -61,8 +61,13 @@ def check_username(username):
         )
 
 
+def normal_queues(queues):
+    """Return QUEUES with ASCII digits and without repeats, in their order."""
+    return list(dict.fromkeys(ascii_digits(q.strip()) for q in queues))
+
+
 def check_queues(queues):
-    bad = [q for q in queues if not QUEUE.match(q)]
+    bad = [q for q in queues if not is_number(q)]
     if bad:
         raise AccountError(f"Queue numbers are digits only; not: {', '.join(bad)}.")
 
@@ -132,6 +137,7 @@ def delete(session, user, *, by="", address=""):
 
 
 def grant(session, user, queues, *, by="", address=""):
+    queues = normal_queues(queues)
     check_queues(queues)
     added = [q for q in dict.fromkeys(queues) if q not in user.queues]
     for queue in added:
@@ -150,6 +156,7 @@ def grant(session, user, queues, *, by="", address=""):
 
 
 def revoke(session, user, queues, *, by="", address=""):
+    queues = normal_queues(queues)
     check_queues(queues)
     removed = [g for g in user.grants if g.queue in queues]
     for item in removed:

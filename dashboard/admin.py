@@ -152,7 +152,9 @@ def set_queues(user_id):
     form = QueuesForm()
     if not form.validate_on_submit():
         abort(400, "The form was incomplete; reload the page and retry.")
-    wanted = list(dict.fromkeys(form.queues.data.replace(",", " ").split()))
+    wanted = accounts.normal_queues(
+        form.queues.data.replace("،", " ").replace(",", " ").split()
+    )
     try:
         accounts.check_queues(wanted)
     except accounts.AccountError as exc:
@@ -276,17 +278,10 @@ def delete(user_id):
 
 def _connection_summary(config):
     """Describe the PBX connection without any secret."""
-    modes = [
-        name
-        for name, present in (
-            ("HTTP Basic", config["PBX_USERNAME"]),
-            ("API key", config["PBX_API_KEY"]),
-        )
-        if present
-    ]
+    client = pbxlink.client()
     return {
-        "url": pbxlink.client().root_url,
-        "auth": " and ".join(modes) or "none",
+        "url": client.root_url,
+        "auth": " and ".join(client.auth_modes) or "none",
         "timeout": config["PBX_TIMEOUT"],
     }
 

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,13 +11,13 @@ from sqlalchemy import func, select
 from dashboard.auth import admin_required
 from dashboard.db import get_session
 from dashboard.models import Action, ActionPair, Event
+from dashboard.numbers import ascii_digits, is_number
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
 PAGE_SIZE = 50
-# Supervisors in Iran may type Persian or Arabic-Indic digits into the filters.
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-NUMBER = re.compile(r"^[0-9]{1,32}$")
+# Dates before this are Jalali years typed by mistake, such as 1405-09-13.
+FIRST_YEAR = 2000
 ACTIONS = ("pause", "resume")
 OUTCOMES = ("succeeded", "failed", "unknown")
 CSV_COLUMNS = [
@@ -55,15 +54,22 @@ def _day(raw, name, end=False):
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
         moment = datetime.combine(day, time.min, tzinfo=zone())
-        return moment + timedelta(days=1) if end else moment
+        moment = moment + timedelta(days=1) if end else moment
     except (ValueError, OverflowError):
         abort(400, f"The {name} date must be a real date such as 2026-12-04.")
+    if day.year < FIRST_YEAR:
+        abort(
+            400,
+            f"The {name} date {raw} looks like a Jalali date; use the Gregorian "
+            "calendar, such as 2026-12-04.",
+        )
+    return moment
 
 
 def read_filters(args):
     """Check the filter fields of the query string; refuse malformed ones."""
     filters = {
-        key: args.get(key, "").strip().translate(DIGITS)
+        key: ascii_digits(args.get(key, "").strip())
         for key in ("from", "to", "supervisor", "queue", "agent", "action", "outcome")
     }
     if filters["action"] and filters["action"] not in ACTIONS:
@@ -71,7 +77,7 @@ def read_filters(args):
     if filters["outcome"] and filters["outcome"] not in OUTCOMES:
         abort(400, "The outcome filter is succeeded, failed or unknown.")
     for key in ("queue", "agent"):
-        if filters[key] and not NUMBER.match(filters[key]):
+        if filters[key] and not is_number(filters[key]):
             abort(400, f"The {key} filter is a number.")
     return filters
 
@@ -82,6 +88,8 @@ def pair_query(filters):
     if not g.user.is_admin:
         query = query.where(ActionPair.queue.in_(g.user.queues))
     start, end = _day(filters["from"], "from"), _day(filters["to"], "to", end=True)
+    if start and end and start >= end:
+        abort(400, "The from date comes after the to date; swap them.")
     if start:
         query = query.where(Action.created_at >= start)
     if end:
@@ -126,7 +134,7 @@ def index():
 def page_number(args):
     """Return the page asked for, within what a database can count."""
     raw = args.get("page", "1")
-    if not NUMBER.match(raw) or len(raw) > 9:
+    if not is_number(raw) or len(raw) > 9:
         return 1
     return max(1, int(raw))
 

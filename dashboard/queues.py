@@ -1,7 +1,6 @@
 """Queue pages: list the queues, show their agents, pause and resume them."""
 
 import logging
-import re
 from collections import Counter
 from datetime import timedelta
 
@@ -25,12 +24,11 @@ from dashboard import audit, pbxlink
 from dashboard.auth import client_address
 from dashboard.db import get_session
 from dashboard.models import Action, utcnow
+from dashboard.numbers import is_number
 from pbx import Pair, PbxError, PbxTimeout
 
 bp = Blueprint("queues", __name__)
 log = logging.getLogger("dashboard.queues")
-
-NUMBER = re.compile(r"^[0-9]{1,32}$")
 
 
 class AgentActionForm(FlaskForm):
@@ -102,7 +100,7 @@ def _queue_page(roster, number, form, problem=None, status=200):
 
 
 def _require_queue(number):
-    if not NUMBER.match(number):
+    if not is_number(number):
         abort(404)
     if not g.user.may_act_on(number):
         abort(403, f"Your account has no permission for queue {number}.")
@@ -142,7 +140,7 @@ def ticked_agents(form):
     agents = list(dict.fromkeys(form.agents.data or []))
     if not agents:
         raise InputError("Tick at least one agent.")
-    bad = [a for a in agents if not NUMBER.match(a)]
+    bad = [a for a in agents if not is_number(a)]
     if bad:
         raise InputError(f"{bad[0][:40]!r} is not an agent number: use digits only.")
     return agents

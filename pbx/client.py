@@ -150,6 +150,16 @@ class SimotelClient:
     def __exit__(self, *exc_info):
         self.close()
 
+    @property
+    def auth_modes(self):
+        """Name the kinds of authentication this client sends, never their values."""
+        modes = []
+        if self._auth:
+            modes.append("HTTP Basic")
+        if "X-APIKEY" in self._headers:
+            modes.append("API key")
+        return tuple(modes)
+
     def url(self, endpoint):
         """Return the full URL of an endpoint such as "pbx/queues/search"."""
         return self.root_url + endpoint.lstrip("/")

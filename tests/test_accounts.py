@@ -267,3 +267,26 @@ def test_pbx_check_names_the_cause_of_a_refusal(app, stand_in):
 
     html = checked.get_data(as_text=True)
     assert 'class="banner"' in html and "setting/ping/act" in html
+
+
+def test_pbx_page_counts_credentials_given_in_the_url(make_app, app, stand_in):
+    url = stand_in.url.replace("http://", "http://dashboard:pbx-secret-for-tests@")
+    keyed = make_app(PBX_URL=url, PBX_USERNAME=None, PBX_PASSWORD=None)
+
+    page = signed_in(keyed, "admin").get("/admin/pbx").get_data(as_text=True)
+
+    assert "HTTP Basic and API key" in page
+    assert "pbx-secret-for-tests" not in page
+
+
+def test_persian_digits_are_granted_as_queue_numbers(app, db):
+    admin = signed_in(app, "admin")
+    sup_id = user(db, "sup").id
+    page = admin.get(f"/admin/users/{sup_id}").get_data(as_text=True)
+
+    admin.post(
+        f"/admin/users/{sup_id}/queues",
+        data={"csrf_token": csrf_token(page), "queues": "۹۰۱، ۹۰۳"},
+    )
+
+    assert user(db, "sup").queues == ["901", "903"]

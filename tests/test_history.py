@@ -161,3 +161,15 @@ def test_persian_digits_in_filters_are_read_as_numbers(app):
     rows = exported(client, "?queue=۹۰۱&agent=۱۰۵۱")
 
     assert [(r["queue"], r["agent"]) for r in rows] == [("901", "1051")]
+
+
+def test_jalali_and_reversed_dates_are_explained(app):
+    client = signed_in(app, "sup")
+
+    jalali = client.get("/history/?from=۱۴۰۵-۰۹-۱۳")
+    reversed_range = client.get("/history/?from=2026-12-05&to=2026-12-01")
+
+    assert jalali.status_code == 400
+    assert "looks like a Jalali date" in jalali.get_data(as_text=True)
+    assert reversed_range.status_code == 400
+    assert "comes after the to date" in reversed_range.get_data(as_text=True)
