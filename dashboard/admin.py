@@ -103,6 +103,7 @@ def users():
         locked=lockout.locked_accounts(db, current_app.config),
         addresses=lockout.locked_addresses(db, current_app.config),
         address_form=AddressForm(),
+        button=ButtonForm(),
     ), status
 
 

@@ -14,7 +14,7 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
-    409: "Already done",
+    409: "Not possible now",
     413: "Too much data",
     429: "Too many attempts",
     500: "Something went wrong",
@@ -27,11 +27,13 @@ def wants_json():
     return best == "application/json"
 
 
-def render_error(status, message):
+def render_error(status, message, back=None):
+    """Answer STATUS with MESSAGE; BACK is (label, url) of the page to return to."""
     if wants_json():
         return jsonify(error=message, status=status), status
     title = TITLES.get(status, "Error")
-    return render_template("error.html", title=title, message=message), status
+    page = render_template("error.html", title=title, message=message, back=back)
+    return page, status
 
 
 def handle_http(error):

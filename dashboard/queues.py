@@ -23,6 +23,7 @@ from wtforms.validators import Length
 from dashboard import audit, pbxlink
 from dashboard.auth import client_address
 from dashboard.db import get_session
+from dashboard.errors import render_error
 from dashboard.models import Action, utcnow
 from dashboard.numbers import is_number
 from pbx import Pair, PbxError, PbxTimeout
@@ -202,13 +203,16 @@ def act(number):
     """Pause or resume the ticked agents in one batch call."""
     _require_queue(number)
     form = AgentActionForm()
+    back = (f"Back to queue {number}", url_for("queues.detail", number=number))
     if not form.validate_on_submit():
-        abort(400, "The form was incomplete or too long; reload the page and retry.")
+        if form.note.errors:
+            return render_error(400, "The note is longer than 200 characters.", back)
+        abort(400, "The form was incomplete; reload the page and retry.")
     try:
         action = chosen_action(form)
         agents = ticked_agents(form)
     except InputError as error:
-        abort(400, str(error))
+        return render_error(400, str(error), back)
 
     try:
         roster = _load_queue(number)
@@ -320,5 +324,5 @@ def retry(action_id):
         abort(409, "Someone else retried this action a moment ago; see the history.")
     if error is not None:
         log.warning("Retry of action %s failed: %s", record.id, error)
-        flash(error.advice, "error")
+        flash(f"{error} {error.advice}", "error")
     return redirect(url_for("queues.result", action_id=again.id))

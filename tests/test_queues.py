@@ -404,3 +404,19 @@ def test_queue_page_flags_an_agent_whose_last_action_is_unknown(make_app, stand_
     assert re.search(r'state-paused">Paused</span>\s*by sup', row)
     unknown = r'state-unknown">Outcome unknown</span> of the\s*<a href="/actions/2">'
     assert re.search(unknown + "resume by sup", row)
+
+
+def test_refused_input_links_back_to_the_queue(client, auth, stand_in):
+    auth.login("sup")
+    token = queue_form(client)
+
+    response = client.post(
+        f"/queues/{SALES}/actions",
+        data={"csrf_token": token, "agents": ["1051"], "pause": "P", "note": "x" * 201},
+    )
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The note is longer than 200 characters." in html
+    assert f'<a href="/queues/{SALES}">Back to queue {SALES}</a>' in html
+    assert stand_in.action_calls() == []
