@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.db import alembic_config
-from dashboard.models import Event, LoginFailure, QueueGrant, User
+from dashboard.models import Event, LoginFailure, QueueGrant, User, new_session_token
 from dashboard.numbers import ascii_digits, is_number
 
 log = logging.getLogger("dashboard.accounts")
@@ -110,7 +110,7 @@ def create(session, username, password, *, admin=False, by="", address=""):
 def set_password(session, user, password, *, by="", address=""):
     check_password_rules(password)
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    user.session_token = new_session_token()
     # A new password is a fresh start: failed sign-ins before it no longer count.
     session.execute(
         sa.delete(LoginFailure).where(LoginFailure.username == user.username)
@@ -120,7 +120,7 @@ def set_password(session, user, password, *, by="", address=""):
 
 def set_active(session, user, active, *, by="", address=""):
     user.is_active = active
-    user.session_version += 1
+    user.session_token = new_session_token()
     kind = "account_enabled" if active else "account_disabled"
     record(session, kind, user.username, by=by, address=address)
 

@@ -55,7 +55,7 @@ def _start_session(user):
     session.clear()
     session.permanent = True
     session["uid"] = user.id
-    session["ver"] = user.session_version
+    session["token"] = user.session_token
     session["seen"] = int(time.time())
 
 
@@ -125,7 +125,8 @@ def _session_user():
     if time.time() - session.get("seen", 0) > idle:
         return None, "idle"
     user = get_session().get(User, uid)
-    if user is None or not user.is_active or user.session_version != session.get("ver"):
+    token = session.get("token", "")
+    if user is None or not user.is_active or not token or user.session_token != token:
         return None, "changed"
     return user, None
 

@@ -1,5 +1,6 @@
 """Database tables: accounts, queue grants, the audit trail and known agent state."""
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -25,6 +26,10 @@ NAMING = {
 
 def utcnow():
     return datetime.now(UTC)
+
+
+def new_session_token():
+    return secrets.token_hex(16)
 
 
 class UtcDateTime(TypeDecorator):
@@ -53,6 +58,8 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
+    # Without AUTOINCREMENT SQLite hands a deleted account's id to the next one.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -60,8 +67,9 @@ class User(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Bumped on password reset and disable, so old sessions stop working.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Kept in the session cookie and replaced on password reset and disable, so
+    # old sessions stop working; random, so no other account ever shares it.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     grants: Mapped[list["QueueGrant"]] = relationship(

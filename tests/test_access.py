@@ -356,3 +356,22 @@ def test_supervisor_sees_only_their_pairs_of_a_wider_action(app, stand_in, db):
     assert shown == [("901", "1056"), ("902", "1056")]
     assert "also changed 1 agent-queue pair in queues your account" in page
     assert "2 done" in page
+
+
+def test_a_deleted_accounts_session_does_not_pass_to_a_new_account(app, db):
+    from dashboard import accounts
+
+    accounts.create(db, "reza", "reza-password-1")
+    db.commit()
+    reza = signed_in(app, "reza", "reza-password-1")
+    admin = signed_in(app, "admin")
+    reza_id = db.scalar(select(User.id).where(User.username == "reza"))
+    token = csrf_token(admin.get("/admin/users").get_data(as_text=True))
+    admin.post(f"/admin/users/{reza_id}/delete", data={"csrf_token": token})
+    admin.post(
+        "/admin/users",
+        data={"csrf_token": token, "username": "sara", "password": "sara-password-1",
+              "admin": "y"},
+    )  # fmt: skip
+
+    assert reza.get("/admin/users").status_code == 302
