@@ -99,8 +99,11 @@ def login():
 
 
 def _safe_next(target):
-    # "//host" and "/\host" would leave the site in some browsers.
-    if target and target.startswith("/") and target[1:2] not in ("/", "\\"):
+    """Return TARGET if it is a plain path of this site, else the queue list."""
+    # Browsers drop tabs and line breaks and read "\" as "/", so "/\t/host" or
+    # "/\host" would leave the site.
+    plain = bool(target) and all(" " < ch != "\\" for ch in target)
+    if plain and target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("queues.index")
 

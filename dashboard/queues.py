@@ -257,7 +257,7 @@ def _readable_action(action_id):
 RETRY_MINUTES = 15
 
 
-def retry_refusal(record):
+def retry_refusal(record, visible):
     """Say why RECORD's failed and unknown pairs may not be sent again, if so."""
     retried = get_session().scalar(
         select(Action.id).where(Action.retry_of == record.id)
@@ -266,6 +266,12 @@ def retry_refusal(record):
         return (
             f"This action was retried as action {retried}; retry from there.",
             retried,
+        )
+    if any(p not in visible and p.shown_outcome != "succeeded" for p in record.pairs):
+        return (
+            "Some agents to retry are in queues your account has no permission for: "
+            "ask an admin to retry this action, or start again from the queue page.",
+            None,
         )
     age = utcnow() - record.created_at
     config = current_app.config
@@ -285,7 +291,7 @@ def retry_refusal(record):
 def result(action_id):
     """Show, agent by agent, what the PBX did with one action."""
     record, pairs = _readable_action(action_id)
-    refusal, retried = retry_refusal(record)
+    refusal, retried = retry_refusal(record, pairs)
     return render_template(
         "queues/result.html",
         record=record,
@@ -304,9 +310,13 @@ def retry(action_id):
     record, visible = _readable_action(action_id)
     if not RetryForm().validate_on_submit():
         abort(400, "The form was incomplete; reload the page and retry.")
-    refusal, _ = retry_refusal(record)
+    back = (
+        f"Back to action {record.id}",
+        url_for("queues.result", action_id=record.id),
+    )
+    refusal, _ = retry_refusal(record, visible)
     if refusal:
-        abort(409, refusal)
+        return render_error(409, refusal, back)
     pairs = [
         (p.queue, p.agent, p.agent_name)
         for p in visible
@@ -321,7 +331,8 @@ def retry(action_id):
         )
     except IntegrityError:
         get_session().rollback()
-        abort(409, "Someone else retried this action a moment ago; see the history.")
+        message = "Someone else retried this action a moment ago; see the history."
+        return render_error(409, message, back)
     if error is not None:
         log.warning("Retry of action %s failed: %s", record.id, error)
         flash(f"{error} {error.advice}", "error")

@@ -249,6 +249,9 @@ def test_no_inline_scripts_in_pages(app):
         ("//evil.example/x", "/"),
         ("/\\evil.example/x", "/"),
         ("https://evil.example/", "/"),
+        ("/\t/evil.example/x", "/"),
+        ("/\r/x", "/"),
+        ("/\n/x", "/"),
     ],
 )
 def test_login_returns_only_to_pages_of_this_site(client, target, landing):
@@ -354,7 +357,7 @@ def test_supervisor_sees_only_their_pairs_of_a_wider_action(app, stand_in, db):
 
     shown = re.findall(r'data-queue="(\d+)" data-agent="(\d+)"', page)
     assert shown == [("901", "1056"), ("902", "1056")]
-    assert "also changed 1 agent-queue pair in queues your account" in page
+    assert "also included 1 agent-queue pair in queues your account" in page
     assert "2 done" in page
 
 
@@ -375,3 +378,27 @@ def test_a_deleted_accounts_session_does_not_pass_to_a_new_account(app, db):
     )  # fmt: skip
 
     assert reza.get("/admin/users").status_code == 302
+
+
+def test_supervisor_cannot_retry_pairs_outside_their_queues(app, stand_in, db):
+    stand_in.faults(fail_pairs=[["901", "1056", "busy"], ["904", "1056", "busy"]])
+    admin = signed_in(app, "admin")
+    token = csrf_token(admin.get("/queues/901").get_data(as_text=True))
+    admin.post(
+        "/queues/901/actions",
+        data={"csrf_token": token, "agents": ["1056"], "all_queues": "y", "pause": "P"},
+    )
+    action = db.scalar(select(Action))
+    sup = signed_in(app, "sup")
+    page = sup.get(f"/actions/{action.id}").get_data(as_text=True)
+
+    refused = sup.post(
+        f"/actions/{action.id}/retry", data={"csrf_token": csrf_token(page)}
+    )
+
+    assert "ask an admin to retry this action" in page and "Retry failed" not in page
+    assert refused.status_code == 409
+    assert f'<a href="/actions/{action.id}">Back to action {action.id}</a>' in (
+        refused.get_data(as_text=True)
+    )
+    assert len(stand_in.action_calls()) == 1

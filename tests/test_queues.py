@@ -402,7 +402,7 @@ def test_queue_page_flags_an_agent_whose_last_action_is_unknown(make_app, stand_
 
     row = html[html.index('value="1051"') : html.index('value="1052"')]
     assert re.search(r'state-paused">Paused</span>\s*by sup', row)
-    unknown = r'state-unknown">Outcome unknown</span> of the\s*<a href="/actions/2">'
+    unknown = r'state-unknown">Outcome unknown:</span>\s*<a href="/actions/2">'
     assert re.search(unknown + "resume by sup", row)
 
 
