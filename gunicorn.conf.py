@@ -1,17 +1,35 @@
 """gunicorn settings for the dashboard; override with GUNICORN_CMD_ARGS or flags."""
 
+import math
 import os
 
 from dotenv import load_dotenv
 
 load_dotenv(os.path.join(os.getcwd(), ".env"))
 
+
+def _whole(name, default):
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"Configuration error: {name}={raw!r} is not a whole number.")
+    return int(raw)
+
+
+def _pbx_timeout():
+    # on_starting explains a bad PBX_TIMEOUT; here any number will do.
+    try:
+        seconds = float(os.environ.get("PBX_TIMEOUT", "") or 10)
+    except ValueError:
+        return 10.0
+    return seconds if math.isfinite(seconds) else 10.0
+
+
 bind = os.environ.get("BIND", "0.0.0.0:8080")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+workers = _whole("WEB_CONCURRENCY", 2)
+threads = _whole("GUNICORN_THREADS", 4)
 worker_class = "gthread"
 # A batch call may wait PBX_TIMEOUT seconds for the PBX, plus connect retries.
-timeout = int(float(os.environ.get("PBX_TIMEOUT", "10")) * 2 + 30)
+timeout = int(_pbx_timeout() * 2 + 30)
 graceful_timeout = 30
 accesslog = "-"
 errorlog = "-"

@@ -8,6 +8,7 @@ from flask import (
     g,
     redirect,
     render_template,
+    session,
     url_for,
 )
 from flask_wtf import FlaskForm
@@ -188,6 +189,9 @@ def reset_password(user_id):
         accounts.set_password(db, account, form.password.data, **_who())
     except accounts.AccountError as exc:
         return _refuse(str(exc), account)
+    if account.id == g.user.id:
+        # Other sessions of this account end; this one carries on.
+        session["token"] = account.session_token
     return _done(db, account, f"Password of {account.username} reset.")
 
 
@@ -245,7 +249,8 @@ def unlock(user_id):
     """Let a locked account try to sign in again at once."""
     _button_or_400()
     db, account = get_session(), _user(user_id)
-    lockout.unlock_account(db, account.username, **_who())
+    if not lockout.unlock_account(db, account.username, **_who()):
+        return _refuse(f"{account.username} was not locked.", account)
     return _done(db, account, f"{account.username} may sign in again.")
 
 
@@ -257,9 +262,11 @@ def unlock_address():
     if not form.validate_on_submit():
         abort(400, "The form was incomplete; reload the page and retry.")
     db = get_session()
-    lockout.unlock_address(db, form.address.data, **_who())
-    db.commit()
-    flash(f"Sign-in from {form.address.data} is allowed again.", "success")
+    if lockout.unlock_address(db, form.address.data, **_who()):
+        db.commit()
+        flash(f"Sign-in from {form.address.data} is allowed again.", "success")
+    else:
+        flash(f"{form.address.data} was not locked.", "info")
     return redirect(url_for("admin.users"))
 
 

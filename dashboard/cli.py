@@ -33,6 +33,11 @@ def users_group():
 
 
 def _session():
+    if not current_app.extensions.get("schema_current"):
+        raise click.ClickException(
+            "The database schema is not up to date: run flask --app app db upgrade "
+            "first."
+        )
     return Session(current_app.extensions["db_engine"], expire_on_commit=False)
 
 
@@ -135,20 +140,26 @@ def users_delete(username):
 @click.argument("username")
 def users_unlock(username):
     """Forget an account's failed sign-ins so it may sign in at once."""
-    _run(
+    unlocked = _run(
         lambda s: lockout.unlock_account(
             s, accounts.require(s, username).username, by="cli"
         )
     )
-    click.echo(f"{username} may sign in again.")
+    click.echo(
+        f"{username} may sign in again." if unlocked else f"{username} was not locked."
+    )
 
 
 @users_group.command("unlock-address")
 @click.argument("address")
 def users_unlock_address(address):
     """Forget the failed sign-ins from ADDRESS."""
-    _run(lambda s: lockout.unlock_address(s, address, by="cli"))
-    click.echo(f"Sign-in from {address} is allowed again.")
+    unlocked = _run(lambda s: lockout.unlock_address(s, address, by="cli"))
+    click.echo(
+        f"Sign-in from {address} is allowed again."
+        if unlocked
+        else f"{address} was not locked."
+    )
 
 
 @users_group.command("list")

@@ -1,8 +1,10 @@
 """Read the dashboard's configuration from the environment, in one place."""
 
+import math
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -20,6 +22,8 @@ def _number(environ, name, default, kind=float, minimum=0):
         raise ConfigError(
             f"{name}={raw!r} is not a number. Set it to a number such as {default}."
         ) from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{name}={raw!r} is not a usable number.")
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}; it is {raw}.")
     return value
@@ -29,7 +33,11 @@ def _flag(environ, name, default=False):
     raw = environ.get(name, "").strip().lower()
     if not raw:
         return default
-    return raw in ("1", "true", "yes", "on")
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is neither on nor off: set it to 1 or 0.")
 
 
 def _timezone(environ):
@@ -77,7 +85,10 @@ def load_settings(environ, instance_path):
             "python -c 'import secrets; print(secrets.token_hex(32))'."
         )
 
-    if pbx_url and not pbx_url.startswith(("http://", "https://")):
+    if pbx_url and (
+        not pbx_url.startswith(("http://", "https://"))
+        or not urlsplit(pbx_url).hostname
+    ):
         raise ConfigError(
             f"PBX_URL={pbx_url!r} must start with http:// or https://, "
             "for example http://pbx.example.lan"
@@ -86,6 +97,12 @@ def load_settings(environ, instance_path):
         raise ConfigError(
             "PBX_PASSWORD is set but PBX_USERNAME is not: set both for HTTP Basic "
             "authentication, or neither."
+        )
+    admin_user = environ.get("DASHBOARD_ADMIN_USER", "").strip()
+    if bool(admin_user) != bool(environ.get("DASHBOARD_ADMIN_PASSWORD", "")):
+        raise ConfigError(
+            "Set DASHBOARD_ADMIN_USER and DASHBOARD_ADMIN_PASSWORD together, or "
+            "neither."
         )
     roster_file = environ.get("ROSTER_FILE", "").strip()
     if roster_file and not Path(roster_file).is_file():

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from sqlalchemy import func, select
 
+from dashboard.accounts import normal_username
 from dashboard.auth import admin_required
 from dashboard.db import get_session
 from dashboard.models import Action, ActionPair, Event
@@ -55,8 +56,10 @@ def _day(raw, name, end=False):
         day = datetime.strptime(raw, "%Y-%m-%d").date()
         moment = datetime.combine(day, time.min, tzinfo=zone())
         moment = moment + timedelta(days=1) if end else moment
-    except (ValueError, OverflowError):
+    except ValueError:
         abort(400, f"The {name} date must be a real date such as 2026-12-04.")
+    except OverflowError:
+        abort(400, f"The {name} date {raw} is too far in the future.")
     if day.year < FIRST_YEAR:
         abort(
             400,
@@ -95,7 +98,8 @@ def pair_query(filters):
     if end:
         query = query.where(Action.created_at < end)
     if filters["supervisor"]:
-        query = query.where(Action.username == filters["supervisor"])
+        supervisor = normal_username(filters["supervisor"])
+        query = query.where(Action.username == supervisor)
     if filters["queue"]:
         query = query.where(ActionPair.queue == filters["queue"])
     if filters["agent"]:

@@ -59,9 +59,13 @@ def record_failure(db, config, username, address):
     db.add(LoginFailure(username=username, address=address))
     accounts.record(db, "login_failed", username, address=address)
     db.flush()
-    if is_locked(db, config, username, address):
-        minutes = config["LOGIN_LOCKOUT_MINUTES"]
-        detail = f"sign-in refused for {minutes} minutes"
+    limit = config["LOGIN_MAX_FAILURES"]
+    minutes = config["LOGIN_LOCKOUT_MINUTES"]
+    if _failures(db, LoginFailure.username, username, config) == limit:
+        detail = f"account locked: sign-in refused for {minutes} minutes"
+        accounts.record(db, "lockout", username, address=address, detail=detail)
+    if _failures(db, LoginFailure.address, address, config) == limit * ADDRESS_FACTOR:
+        detail = f"address {address} locked: sign-in refused for {minutes} minutes"
         accounts.record(db, "lockout", username, address=address, detail=detail)
 
 
@@ -80,16 +84,24 @@ def record_refusal(db, username, address):
 
 
 def forget_account(db, username):
-    """Clear an account's failures, as after a successful sign-in."""
-    db.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    """Clear an account's failures, as after a successful sign-in; count them."""
+    query = delete(LoginFailure).where(LoginFailure.username == username)
+    return db.execute(query).rowcount
 
 
 def unlock_account(db, username, *, by="", address=""):
-    forget_account(db, username)
+    """Forget an account's failures; tell whether there were any."""
+    if not forget_account(db, username):
+        return False
     accounts.record(db, "unlocked", username, by=by, address=address)
+    return True
 
 
 def unlock_address(db, locked, *, by="", address=""):
-    db.execute(delete(LoginFailure).where(LoginFailure.address == locked))
+    """Forget the failures from an address; tell whether there were any."""
+    query = delete(LoginFailure).where(LoginFailure.address == locked)
+    if not db.execute(query).rowcount:
+        return False
     detail = f"address {locked}"
     accounts.record(db, "address_unlocked", by or "-", address=address, detail=detail)
+    return True

@@ -231,7 +231,8 @@ class SimotelClient:
                 message = err.pbx_message or str(err)
                 outcomes.append(_outcome(pair, FAILED, message))
             except errors.PbxError as err:
-                if index == 0 and not isinstance(err, errors.PbxTimeout):
+                # Nothing acted yet: the whole call failed, as a batch would have.
+                if index == 0 and not err.may_have_acted:
                     raise
                 outcomes.append(_outcome_after_error(action, pair, err))
                 outcomes.extend(_not_sent(wanted[index + 1 :], err))

@@ -226,6 +226,10 @@ KEY = "a-secret-key-of-some-length"
             "PBX_TIMEOUT='soon' is not a number",
         ),
         ({"SECRET_KEY": KEY, "DASHBOARD_TIMEZONE": "Mars/Olympus"}, "not a known time"),
+        ({"SECRET_KEY": KEY, "PBX_TIMEOUT": "nan"}, "not a usable number"),
+        ({"SECRET_KEY": KEY, "DASHBOARD_HTTPS": "maybe"}, "neither on nor off"),
+        ({"PBX_URL": "http://", "SECRET_KEY": KEY}, "must start with http://"),
+        ({"SECRET_KEY": KEY, "DASHBOARD_ADMIN_USER": "ops"}, "together, or neither"),
         ({"SECRET_KEY": KEY, "ROSTER_FILE": "/nonexistent.csv"}, "ROSTER_FILE"),
     ],
 )
@@ -290,3 +294,32 @@ def test_persian_digits_are_granted_as_queue_numbers(app, db):
     )
 
     assert user(db, "sup").queues == ["901", "903"]
+
+
+def test_unlocking_an_account_that_is_not_locked_changes_nothing(app, db):
+    result = app.test_cli_runner().invoke(args=["users", "unlock", "sup"])
+
+    assert result.output == "sup was not locked.\n"
+    assert [k for k in kinds(db) if k[0] == "unlocked"] == []
+
+
+def test_cli_refuses_an_unmigrated_database(app):
+    app.extensions["schema_current"] = False
+
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+
+    assert result.exit_code == 1
+    assert "run flask --app app db upgrade first" in result.output
+
+
+def test_admin_who_resets_their_own_password_stays_signed_in(app, db):
+    admin = signed_in(app, "admin")
+    admin_id = user(db, "admin").id
+    page = admin.get(f"/admin/users/{admin_id}").get_data(as_text=True)
+
+    admin.post(
+        f"/admin/users/{admin_id}/password",
+        data={"csrf_token": csrf_token(page), "password": "admin-password-2"},
+    )
+
+    assert admin.get("/admin/users").status_code == 200

@@ -173,3 +173,10 @@ def test_jalali_and_reversed_dates_are_explained(app):
     assert "looks like a Jalali date" in jalali.get_data(as_text=True)
     assert reversed_range.status_code == 400
     assert "comes after the to date" in reversed_range.get_data(as_text=True)
+
+
+def test_supervisor_filter_ignores_case(app):
+    client = signed_in(app, "sup")
+    pause(client, "901", ["1051"])
+
+    assert [r["supervisor"] for r in exported(client, "?supervisor=SUP")] == ["sup"]

@@ -713,3 +713,15 @@ def test_server_error_on_a_batch_may_have_acted(pbx, sim):
         pbx.pause([("901", "1051")])
 
     assert caught.value.may_have_acted is True
+
+
+def test_fallback_server_error_on_the_first_pair_leaves_the_rest_unsent(pbx, sim):
+    sim.set_faults(batch_missing=True, status={"pbx/queues/pauseagent": 500})
+
+    result = pbx.pause([("901", "1051"), ("901", "1052")])
+
+    assert [(o.agent, o.outcome) for o in result.outcomes] == [
+        ("1051", "unknown"),
+        ("1052", "failed"),
+    ]
+    assert result.outcomes[1].message.startswith("Not sent to the PBX")
