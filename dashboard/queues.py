@@ -65,6 +65,11 @@ def pbx_problem(error):
     return problem
 
 
+def gateway_status(error):
+    """Answer 504 when the PBX was too slow, 502 when it answered wrongly."""
+    return 504 if isinstance(error, PbxTimeout) else 502
+
+
 def visible_queues(roster):
     user = g.user
     return [q for q in roster.queues.values() if user.may_act_on(q.number)]
@@ -78,7 +83,7 @@ def index():
     except PbxError as error:
         return render_template(
             "queues/index.html", queues=[], problem=pbx_problem(error)
-        ), 502
+        ), gateway_status(error)
     return render_template("queues/index.html", queues=visible_queues(roster))
 
 
@@ -124,7 +129,7 @@ def detail(number):
     except PbxError as error:
         return render_template(
             "queues/unavailable.html", number=number, problem=pbx_problem(error)
-        ), 502
+        ), gateway_status(error)
     return _queue_page(roster, number, AgentActionForm())
 
 
@@ -225,7 +230,7 @@ def act(number):
             form=form,
             agents=agents,
             action=action,
-        ), 502
+        ), gateway_status(error)
     try:
         pairs = requested_pairs(roster, number, agents, form.all_queues.data)
     except InputError as error:
@@ -235,9 +240,7 @@ def act(number):
     if error is not None:
         problem = pbx_problem(error)
         problem["record"] = record.id
-        return _queue_page(
-            roster, number, form, problem, 504 if isinstance(error, PbxTimeout) else 502
-        )
+        return _queue_page(roster, number, form, problem, gateway_status(error))
     return redirect(url_for("queues.result", action_id=record.id))
 
 

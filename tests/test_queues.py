@@ -420,3 +420,14 @@ def test_refused_input_links_back_to_the_queue(client, auth, stand_in):
     assert "The note is longer than 200 characters." in html
     assert f'<a href="/queues/{SALES}">Back to queue {SALES}</a>' in html
     assert stand_in.action_calls() == []
+
+
+def test_slow_queue_list_says_nothing_changed(make_app, stand_in):
+    client = signed_in(make_app(PBX_TIMEOUT=0.3))
+    stand_in.faults(latency={"pbx/queues/search": 1.0})
+
+    response = client.get("/")
+
+    assert response.status_code == 504
+    html = response.get_data(as_text=True)
+    assert "Nothing was changed." in html and "may have carried out" not in html
