@@ -185,13 +185,26 @@ def export():
 def events():
     """Show sign-ins, lockouts and account changes, newest first."""
     page = page_number(request.args)
+    account = normal_username(request.args.get("account", ""))
+    kind = request.args.get("kind", "").strip()
+    query = select(Event)
+    if account:
+        query = query.where(Event.username == account)
+    if kind:
+        query = query.where(Event.kind == kind)
     db = get_session()
-    total = db.scalar(select(func.count()).select_from(Event))
+    total = db.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.scalars(
-        select(Event)
-        .order_by(Event.at.desc(), Event.id.desc())
+        query.order_by(Event.at.desc(), Event.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render_template("history/events.html", rows=rows, page=page, pages=pages)
+    kinds = db.scalars(select(Event.kind).distinct().order_by(Event.kind)).all()
+    return render_template(
+        "history/events.html",
+        rows=rows,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        filters={"account": account, "kind": kind},
+        kinds=kinds,
+    )

@@ -402,3 +402,18 @@ def test_supervisor_cannot_retry_pairs_outside_their_queues(app, stand_in, db):
         refused.get_data(as_text=True)
     )
     assert len(stand_in.action_calls()) == 1
+
+
+def test_events_page_filters_by_account_and_kind(app, client, auth):
+    auth.login("sup", "wrong-password-x")
+    auth.login("admin", "wrong-password-x")
+    admin = signed_in(app, "admin")
+
+    html = admin.get("/history/events?account=SUP&kind=login_failed").get_data(
+        as_text=True
+    )
+
+    rows = re.findall(
+        r'<tr class="event-(\w+)">\s*<td[^>]*>[^<]*</td>\s*<td>(\w+)</td>', html
+    )
+    assert rows == [("login_failed", "sup")]
