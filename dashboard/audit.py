@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from dashboard.models import Action, ActionPair, AgentState, utcnow
+from dashboard.models import Action, ActionPair, utcnow
 
 
 def begin(db, *, user, address, action, pairs, note="", retry_of=None):
@@ -33,7 +33,7 @@ def _finish(db, record, started):
 
 
 def complete(db, record, result):
-    """Store the PBX's answer for every pair, and the state it confirmed."""
+    """Store the PBX's answer for every pair."""
     started = record.created_at
     outcomes = {(o.queue, o.agent): o for o in result.outcomes}
     for pair in record.pairs:
@@ -43,8 +43,6 @@ def complete(db, record, result):
             pair.message = "The PBX did not report on this agent."
             continue
         pair.outcome, pair.message = outcome.outcome, outcome.message
-        if outcome.outcome == "succeeded":
-            _remember_state(db, record, pair)
     _finish(db, record, started)
 
 
@@ -58,38 +56,30 @@ def fail(db, record, error):
     _finish(db, record, record.created_at)
 
 
-def _remember_state(db, record, pair):
-    state = db.scalar(
-        select(AgentState).where(
-            AgentState.queue == pair.queue, AgentState.agent == pair.agent
-        )
-    )
-    if state is None:
-        state = AgentState(queue=pair.queue, agent=pair.agent)
-        db.add(state)
-    state.paused = record.action == "pause"
-    state.changed_at = utcnow()
-    state.changed_by = record.username
-    state.action_id = record.id
-
-
-def known_states(db, queues):
-    """Return {(queue, agent): AgentState} for QUEUES."""
-    rows = db.scalars(select(AgentState).where(AgentState.queue.in_(list(queues))))
-    return {(row.queue, row.agent): row for row in rows}
-
-
-def unsettled(db, queue):
-    """Return {agent: ActionPair} whose latest action in QUEUE has no known outcome."""
+def _latest_pairs(db, queue, outcomes):
+    """Return {agent: ActionPair} of each agent's latest pair in QUEUE with OUTCOMES."""
     latest = (
         select(func.max(ActionPair.id))
-        .where(ActionPair.queue == queue)
+        .where(ActionPair.queue == queue, ActionPair.outcome.in_(outcomes))
         .group_by(ActionPair.agent)
     )
     pairs = db.scalars(
         select(ActionPair)
         .where(ActionPair.id.in_(latest))
-        .where(ActionPair.outcome.in_(("unknown", "pending")))
         .options(joinedload(ActionPair.action))
     )
     return {pair.agent: pair for pair in pairs}
+
+
+def confirmed(db, queue):
+    """Return {agent: ActionPair} of the latest pause or resume the PBX confirmed."""
+    return _latest_pairs(db, queue, ("succeeded",))
+
+
+def unsettled(db, queue):
+    """Return {agent: ActionPair} whose latest action in QUEUE has no known outcome."""
+    every = ("succeeded", "failed", "unknown", "pending")
+    latest = _latest_pairs(db, queue, every)
+    return {
+        agent: pair for agent, pair in latest.items() if pair.shown_outcome == "unknown"
+    }

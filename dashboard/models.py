@@ -169,18 +169,3 @@ class Event(Base):
     address: Mapped[str] = mapped_column(String(64), default="")
     kind: Mapped[str] = mapped_column(String(32), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
-
-
-class AgentState(Base):
-    """The last pause or resume this dashboard saw the PBX confirm for a pair."""
-
-    __tablename__ = "agent_states"
-
-    queue: Mapped[str] = mapped_column(String(32), primary_key=True)
-    agent: Mapped[str] = mapped_column(String(32), primary_key=True)
-    paused: Mapped[bool] = mapped_column(Boolean)
-    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    changed_by: Mapped[str] = mapped_column(String(64))
-    action_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actions.id", ondelete="SET NULL")
-    )

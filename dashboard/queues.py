@@ -96,7 +96,7 @@ def _queue_page(roster, number, form, problem=None, status=200):
             queue=queue,
             form=form,
             ticked=set(form.agents.data or []),
-            states=audit.known_states(db, [number]),
+            confirmed=audit.confirmed(db, number),
             unsettled=audit.unsettled(db, number),
             problem=problem,
             max_pairs=current_app.config["MAX_BATCH_PAIRS"],
