@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -760,6 +761,10 @@ def _describe_body(text, limit=80):
     flat = " ".join((text or "").split())
     if not flat:
         return "an empty body"
+    # A proxy's or web server's error page says what it is in its title.
+    title = re.search(r"<title>\s*([^<]{1,120}?)\s*</title>", flat, re.IGNORECASE)
+    if title:
+        return f"a web page titled {title.group(1)!r}"
     return "a body starting with " + repr(flat[:limit])
 
 

@@ -725,3 +725,15 @@ def test_fallback_server_error_on_the_first_pair_leaves_the_rest_unsent(pbx, sim
         ("1052", "failed"),
     ]
     assert result.outcomes[1].message.startswith("Not sent to the PBX")
+
+
+def test_a_proxys_error_page_is_named_by_its_title(pbx, sim):
+    sim.set_faults(status={"pbx/queues/search": 502})
+
+    with pytest.raises(PbxBadResponse) as caught:
+        pbx.search_queues()
+
+    assert str(caught.value) == (
+        "The PBX answered pbx/queues/search with an unexpected HTTP 502 and a web "
+        "page titled '502 Bad Gateway'."
+    )
