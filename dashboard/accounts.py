@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -207,7 +207,14 @@ def _disable_demo_accounts(session):
 def startup(app):
     """Apply start-up account settings: the admin from the environment, demo mode."""
     engine = app.extensions["db_engine"]
-    app.extensions["schema_current"] = schema_is_current(engine)
+    try:
+        app.extensions["schema_current"] = schema_is_current(engine)
+    except OperationalError:
+        # A worker that cannot reach the database yet must still start; the pages
+        # check again and answer 503 until it is back.
+        log.error("The database does not answer at start; start-up tasks skipped.")
+        app.extensions["schema_current"] = None
+        return
     if not app.extensions["schema_current"]:
         return
 

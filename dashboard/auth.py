@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length
 
 from dashboard import accounts, lockout
 from dashboard.db import get_session
-from dashboard.models import User
+from dashboard.models import User, new_session_token
 
 bp = Blueprint("auth", __name__)
 
@@ -113,6 +113,8 @@ def logout():
     """End the session."""
     if g.user is not None:
         db = get_session()
+        # Sessions live in signed cookies; a new token makes a copied one useless.
+        g.user.session_token = new_session_token()
         accounts.record(db, "logout", g.user.username, address=client_address())
         db.commit()
     session.clear()

@@ -4,7 +4,10 @@ import logging
 
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from dashboard.accounts import schema_is_current
 
 log = logging.getLogger("dashboard.errors")
 
@@ -48,6 +51,16 @@ def handle_csrf(error):
     )
 
 
+def handle_database_down(error):
+    log.error("The database does not answer: %s", type(error.orig).__name__)
+    return render_error(
+        503,
+        "The dashboard cannot reach its database. An admin should check the "
+        "database server and DATABASE_URL; once it is back, look at the history "
+        "before acting again.",
+    )
+
+
 def handle_unexpected(error):
     if isinstance(error, HTTPException):
         return handle_http(error)
@@ -68,9 +81,12 @@ def refuse_nul_characters():
 
 
 def schema_guard():
-    if current_app.extensions.get("schema_current", True):
-        return None
     if request.endpoint == "static":
+        return None
+    if current_app.extensions.get("schema_current") is None:
+        engine = current_app.extensions["db_engine"]
+        current_app.extensions["schema_current"] = schema_is_current(engine)
+    if current_app.extensions["schema_current"]:
         return None
     log.error("The database schema is behind the code: run flask --app app db upgrade")
     return render_error(
@@ -82,6 +98,7 @@ def schema_guard():
 
 def init_app(app):
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)

@@ -276,12 +276,15 @@ def retry_refusal(record, visible):
             "ask an admin to retry this action, or start again from the queue page.",
             None,
         )
-    age = utcnow() - record.created_at
-    config = current_app.config
-    waiting = config["PBX_CONNECT_TIMEOUT"] * 3 + config["PBX_TIMEOUT"] * 2 + 30
-    if record.status == "pending" and age < timedelta(seconds=waiting):
-        return "The PBX's answer to this action is still awaited.", None
-    if age > timedelta(minutes=RETRY_MINUTES):
+    if record.status == "pending":
+        # It may still be running, agent by agent on an older PBX; sending it again
+        # could reach the PBX twice.
+        return (
+            "The PBX's answer to this action has not been recorded, so it cannot be "
+            "retried: check the agents on the queue page and act again from there.",
+            None,
+        )
+    if utcnow() - record.created_at > timedelta(minutes=RETRY_MINUTES):
         return (
             f"This action is more than {RETRY_MINUTES} minutes old and the agents may "
             "have changed since: start again from the queue page.",

@@ -775,6 +775,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 makes a busy dashboard's calls wait for a slot.
+    request_queue_size = 128
     daemon_threads = True
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.models import Action, Event, User
-from tests.conftest import PASSWORDS, csrf_token, signed_in
+from tests.conftest import PASSWORDS, Auth, csrf_token, signed_in
 
 # Routes that read, with what an admin gets; {a} is an action on queue 903.
 PAGES = ["/", "/queues/901", "/queues/903", "/history/", "/history/export.csv"]
@@ -417,3 +417,14 @@ def test_events_page_filters_by_account_and_kind(app, client, auth):
         r'<tr class="event-(\w+)">\s*<td[^>]*>[^<]*</td>\s*<td>(\w+)</td>', html
     )
     assert rows == [("login_failed", "sup")]
+
+
+def test_sign_out_makes_a_copied_session_cookie_useless(app):
+    client = signed_in(app, "sup")
+    copied = client.get_cookie("session").value
+    Auth(client).logout()
+
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+
+    assert thief.get("/").status_code == 302

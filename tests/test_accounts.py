@@ -323,3 +323,20 @@ def test_admin_who_resets_their_own_password_stays_signed_in(app, db):
     )
 
     assert admin.get("/admin/users").status_code == 200
+
+
+def test_a_dashboard_whose_database_is_down_starts_and_answers_503(
+    make_app, app, stand_in
+):
+    down = make_app(DATABASE_URL="postgresql://postgres@127.0.0.1:9/test")
+    # What start-up left behind, before the test fixture marked the schema current.
+    down.extensions["schema_current"] = None
+    client = down.test_client()
+
+    page = client.get("/login")
+    health = client.get("/healthz", headers={"Accept": "application/json"})
+
+    assert page.status_code == 503
+    assert "cannot reach its database" in page.get_data(as_text=True)
+    assert health.status_code == 503
+    assert down.extensions["schema_current"] is None

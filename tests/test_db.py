@@ -82,3 +82,10 @@ def test_a_deleted_accounts_id_is_never_given_again(app, db):
     db.commit()
 
     assert again.id > old_id
+
+
+def test_sqlite_file_is_private_to_the_dashboard(tmp_path):
+    path = tmp_path / "private.db"
+    make_engine(f"sqlite:///{path}").dispose()
+
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -391,7 +391,7 @@ def test_an_action_awaiting_the_pbx_offers_no_retry(client, auth, db):
 
     page = client.get(f"/actions/{record.id}").get_data(as_text=True)
 
-    assert "still awaited" in page and "Retry failed" not in page
+    assert "so it cannot be retried" in page and "Retry failed" not in page
 
 
 def test_queue_page_flags_an_agent_whose_last_action_is_unknown(make_app, stand_in, db):
