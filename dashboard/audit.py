@@ -57,12 +57,28 @@ def fail(db, record, error):
 
 
 def _latest_pairs(db, queue, outcomes):
-    """Return {agent: ActionPair} of each agent's latest pair in QUEUE with OUTCOMES."""
-    latest = (
-        select(func.max(ActionPair.id))
+    """Return {agent: ActionPair} of each agent's latest pair in QUEUE with OUTCOMES.
+
+    Latest means last answered by the PBX: of two actions sent at the same moment,
+    the one answered last is the one the PBX most likely carried out last. An
+    action still waiting for its answer counts as the latest of all.
+    """
+    answered = func.coalesce(Action.completed_at, utcnow())
+    ranked = (
+        select(
+            ActionPair.id,
+            func.row_number()
+            .over(
+                partition_by=ActionPair.agent,
+                order_by=(answered.desc(), ActionPair.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Action)
         .where(ActionPair.queue == queue, ActionPair.outcome.in_(outcomes))
-        .group_by(ActionPair.agent)
+        .subquery()
     )
+    latest = select(ranked.c.id).where(ranked.c.rank == 1)
     pairs = db.scalars(
         select(ActionPair)
         .where(ActionPair.id.in_(latest))

@@ -434,3 +434,31 @@ def test_slow_queue_list_says_nothing_changed(make_app, stand_in):
     assert response.status_code == 504
     html = response.get_data(as_text=True)
     assert "Nothing was changed." in html and "may have carried out" not in html
+
+
+def test_last_known_state_follows_the_order_the_pbx_answered(client, auth, db):
+    from dashboard import audit
+    from dashboard.models import User
+    from pbx import BatchResult, PairOutcome
+
+    sup = db.scalar(select(User).where(User.username == "sup"))
+
+    def started(action):
+        return audit.begin(
+            db, user=sup, address="10.0.0.5", action=action, pairs=[(SALES, "1051", "")]
+        )
+
+    def answered(record, message):
+        outcome = PairOutcome(SALES, "1051", "succeeded", message)
+        audit.complete(db, record, BatchResult(record.action, (outcome,), False, 5))
+
+    # The pause is recorded first but the PBX answers it last.
+    pause, resume = started("pause"), started("resume")
+    answered(resume, "UnPaused successfully")
+    answered(pause, "Paused successfully")
+    auth.login("sup")
+
+    html = client.get(f"/queues/{SALES}").get_data(as_text=True)
+
+    row = html[html.index('value="1051"') : html.index('value="1052"')]
+    assert re.search(r'state-paused">Paused</span>\s*by sup', row)
