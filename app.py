@@ -57,6 +57,8 @@ def create_app(test_config=None):
     pbxlink.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
+    # After sign-in is known, so that the refusal page shows the usual header.
+    app.before_request(errors.refuse_nul_characters)
     cli.init_app(app)
 
     app.register_blueprint(auth.bp)

@@ -102,5 +102,4 @@ def init_app(app):
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)
-    app.before_request(refuse_nul_characters)
     app.before_request(schema_guard)

@@ -340,7 +340,10 @@ def test_oversized_requests_are_refused(client):
 def test_nul_characters_are_refused(app):
     client = signed_in(app, "admin")
 
-    assert client.get("/history/?supervisor=a%00b").status_code == 400
+    response = client.get("/history/?supervisor=a%00b")
+
+    assert response.status_code == 400
+    assert 'class="who">admin' in response.get_data(as_text=True)
 
 
 def test_supervisor_sees_only_their_pairs_of_a_wider_action(app, stand_in, db):
@@ -428,3 +431,14 @@ def test_sign_out_makes_a_copied_session_cookie_useless(app):
     thief.set_cookie("session", copied)
 
     assert thief.get("/").status_code == 302
+
+
+def test_nul_in_a_sign_in_is_refused_before_the_database(client):
+    page = client.get("/login").get_data(as_text=True)
+
+    response = client.post(
+        "/login",
+        data={"username": "a\x00b", "password": "x", "csrf_token": csrf_token(page)},
+    )
+
+    assert response.status_code == 400
