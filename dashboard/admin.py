@@ -111,9 +111,10 @@ def users():
 def _known_queues():
     """Return the PBX's queues for the grant picker, or None if it cannot say."""
     try:
-        return list(pbxlink.fetch_roster().queues.values())
+        queues = pbxlink.client().search_queues()
     except PbxError:
         return None
+    return sorted(queues, key=lambda queue: pbxlink.int_or_text(queue.number))
 
 
 @bp.route("/users/<int:user_id>")

@@ -118,11 +118,7 @@ def index():
     """Show the filtered audit trail a page at a time."""
     filters = read_filters(request.args)
     page = page_number(request.args)
-    db = get_session()
-    query = pair_query(filters)
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    pages = max(1, -(-total // PAGE_SIZE))
+    rows, pages, total = one_page(get_session().execute, pair_query(filters), page)
     return render_template(
         "history/index.html",
         rows=rows,
@@ -133,6 +129,13 @@ def index():
         actions=ACTIONS,
         outcomes=OUTCOMES,
     )
+
+
+def one_page(run, query, page):
+    """Run one page of QUERY with RUN; return its rows, page count and total."""
+    total = get_session().scalar(select(func.count()).select_from(query.subquery()))
+    rows = run(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return rows, max(1, -(-total // PAGE_SIZE)), total
 
 
 def page_number(args):
@@ -193,18 +196,14 @@ def events():
     if kind:
         query = query.where(Event.kind == kind)
     db = get_session()
-    total = db.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.scalars(
-        query.order_by(Event.at.desc(), Event.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    query = query.order_by(Event.at.desc(), Event.id.desc())
+    rows, pages, _ = one_page(db.scalars, query, page)
     kinds = db.scalars(select(Event.kind).distinct().order_by(Event.kind)).all()
     return render_template(
         "history/events.html",
         rows=rows,
         page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
         filters={"account": account, "kind": kind},
         kinds=kinds,
     )

@@ -340,3 +340,12 @@ def test_a_dashboard_whose_database_is_down_starts_and_answers_503(
     assert "cannot reach its database" in page.get_data(as_text=True)
     assert health.status_code == 503
     assert down.extensions["schema_current"] is None
+
+
+def test_account_page_asks_the_pbx_for_its_queues_only(app, db, stand_in):
+    admin = signed_in(app, "admin")
+
+    page = admin.get(f"/admin/users/{user(db, 'sup').id}").get_data(as_text=True)
+
+    assert "<code>901</code> Sales, <code>902</code> Support" in page
+    assert [c["endpoint"] for c in stand_in.calls()] == ["pbx/queues/search"]
